@@ -1,0 +1,23 @@
+// The subcommands of the `veyra` binary. Each returns the process exit status:
+// 0 success, 1 runtime failure, 2 unusable configuration or arguments.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace veyra::app {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitConfig = 2;
+
+// `veyra serve`: migrates the database, then serves until SIGTERM/SIGINT and a drain.
+int run_serve(const std::optional<std::string>& config_path);
+
+// `veyra migrate`: applies pending migrations and prints what it applied.
+int run_migrate(const std::optional<std::string>& config_path);
+
+// `veyra config check`: loads and validates the configuration, prints problems or "ok".
+int run_config_check(const std::optional<std::string>& config_path);
+
+}  // namespace veyra::app

@@ -1,0 +1,97 @@
+#include "app/server_app.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include "api/service_routes.h"
+#include "app/commands.h"
+#include "core/blocking_pool.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/database.h"
+
+namespace veyra::app {
+namespace {
+
+unsigned blocking_threads(const HttpConfig& http) {
+  if (http.blocking_threads != 0) return http.blocking_threads;
+  return std::max(4u, std::thread::hardware_concurrency());
+}
+
+// Opens and migrates the database, logging what happened. nullptr on failure.
+std::unique_ptr<store::Database> open_and_migrate(const Config& config, unsigned connections) {
+  store::DatabaseOptions options;
+  options.url = config.database_url;
+  options.busy_timeout = config.database.busy_timeout;
+  options.max_connections = config.database.max_connections != 0 ? config.database.max_connections
+                                                                 : connections;
+  options.error_log = [](std::string_view detail) {
+    log_event(LogLevel::error, "database_error", {{"detail", detail}});
+  };
+  auto opened = store::open_database(options);
+  if (!opened) {
+    log_event(LogLevel::error, "database_open_failed", {{"reason", opened.error().message}});
+    return nullptr;
+  }
+  std::unique_ptr<store::Database> database = std::move(*opened);
+  auto applied = database->migrate();
+  if (!applied) {
+    log_event(LogLevel::error, "migration_failed", {{"reason", applied.error().message}});
+    return nullptr;
+  }
+  for (const store::AppliedMigration& migration : *applied) {
+    log_event(LogLevel::info, "migration_applied",
+              {{"version", migration.version}, {"name", migration.name}});
+  }
+  return database;
+}
+
+}  // namespace
+
+ServerApp::ServerApp(Config config) : config_(std::move(config)) {}
+
+ServerApp::~ServerApp() = default;
+
+int ServerApp::migrate_only() {
+  auto database = open_and_migrate(config_, 1);
+  if (database == nullptr) return kExitFailure;
+  std::printf("database is up to date\n");
+  return kExitOk;
+}
+
+int ServerApp::serve() {
+  BlockingPool blocking_pool(blocking_threads(config_.http), config_.http.blocking_queue_limit);
+  auto database = open_and_migrate(config_, blocking_pool.threads());
+  if (database == nullptr) return kExitFailure;
+
+  MetricsRegistry metrics;
+  http::Router router;
+  api::add_service_routes(router, {*database, blocking_pool, metrics});
+
+  http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,
+                              config_.log.access};
+  http::Server server(options, router);
+  metrics.set_http(&server.metrics());
+  metrics.add_gauge("veyra_blocking_pool_queue_depth", "Jobs waiting for a blocking thread.",
+                    [&] { return static_cast<double>(blocking_pool.queue_depth()); });
+  metrics.add_gauge("veyra_blocking_pool_busy_threads", "Blocking threads running a job.",
+                    [&] { return static_cast<double>(blocking_pool.busy_threads()); });
+  metrics.add_gauge("veyra_blocking_pool_threads", "Size of the blocking pool.",
+                    [&] { return static_cast<double>(blocking_pool.threads()); });
+
+  if (Status listening = server.listen(); !listening) {
+    log_event(LogLevel::error, "listen_failed", {{"reason", listening.error().message}});
+    return kExitFailure;
+  }
+  log_event(LogLevel::info, "listening",
+            {{"address", config_.listen.host}, {"port", static_cast<unsigned>(server.port())},
+             {"database", database->kind()}, {"version", VEYRA_VERSION}});
+  server.run();
+  blocking_pool.stop();
+  return kExitOk;
+}
+
+}  // namespace veyra::app

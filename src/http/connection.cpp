@@ -1,0 +1,376 @@
+// One keep-alive HTTP/1.1 connection: read a request within the limits and timeouts, run
+// its handler, write the response (whole or streamed), log it, count it, repeat.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "http/client_address.h"
+#include "http/server_impl.h"
+
+namespace veyra::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view kExposedHeaders =
+    "X-Request-Id, Retry-After, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, "
+    "x-ratelimit-reset-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, "
+    "x-ratelimit-reset-tokens";
+
+// Streams a chunked body through the connection's socket.
+class ChunkWriter final : public BodyWriter {
+ public:
+  ChunkWriter(beast::tcp_stream& stream, std::chrono::milliseconds timeout)
+      : stream_(stream), timeout_(timeout) {}
+
+  asio::awaitable<bool> write(std::string_view chunk) override {
+    if (gone_) co_return false;
+    if (chunk.empty()) co_return true;  // an empty chunk would end the body
+    stream_.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(
+        stream_, bhttp::make_chunk(asio::const_buffer(chunk.data(), chunk.size())), kTuple);
+    if (ec) {
+      gone_ = true;
+      co_return false;
+    }
+    bytes_ += n;
+    co_return true;
+  }
+
+  bool client_gone() const override { return gone_; }
+  std::uint64_t bytes() const { return bytes_; }
+
+  asio::awaitable<void> finish() {
+    if (gone_) co_return;
+    stream_.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kTuple);
+    if (ec) gone_ = true;
+    bytes_ += n;
+  }
+
+ private:
+  beast::tcp_stream& stream_;
+  std::chrono::milliseconds timeout_;
+  bool gone_ = false;
+  std::uint64_t bytes_ = 0;
+};
+
+std::string peer_address(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
+// Closes our side, then reads and drops what the client still sends for a moment, so an
+// unread request body does not turn our answer into a connection reset on its side.
+asio::awaitable<void> linger_close(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::size_t dropped = 0;
+  while (dropped < 4 * 1024 * 1024) {
+    buffer.clear();
+    stream.expires_after(std::chrono::milliseconds(500));
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(16384), kTuple);
+    if (ec) break;
+    dropped += n;
+  }
+  stream.close();
+}
+
+bool origin_allowed(const std::vector<std::string>& origins, std::string_view origin) {
+  for (const std::string& allowed : origins) {
+    if (allowed == "*" || allowed == origin) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Everything one request needs while it is served; lives on the connection coroutine.
+struct Exchange {
+  Clock::time_point start = Clock::now();
+  Request request;
+  std::size_t route_index = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  unsigned status = 0;
+  bool keep_alive = false;
+};
+
+namespace {
+
+// Adds the headers every response carries, then writes it. Returns false on a write error.
+asio::awaitable<bool> write_response(beast::tcp_stream& stream, const ServerOptions& options,
+                                     Exchange& exchange, Response response) {
+  const Request& request = exchange.request;
+  response.set_header("X-Request-Id", request.request_id);
+  if (!options.http.cors_origins.empty()) {
+    std::string_view origin = request.header("Origin");
+    if (!origin.empty() && origin_allowed(options.http.cors_origins, origin)) {
+      response.set_header("Access-Control-Allow-Origin", std::string(origin));
+      response.set_header("Vary", "Origin");
+      response.set_header("Access-Control-Expose-Headers", std::string(kExposedHeaders));
+    }
+  }
+  exchange.status = response.status;
+
+  auto fill = [&](auto& message) {
+    message.result(response.status);
+    message.version(11);
+    message.keep_alive(exchange.keep_alive);
+    if (!response.content_type.empty()) {
+      message.set(bhttp::field::content_type, response.content_type);
+    }
+    for (auto& [name, value] : response.headers) message.insert(name, value);
+  };
+
+  if (response.stream) {
+    bhttp::response<bhttp::empty_body> head;
+    fill(head);
+    head.chunked(true);
+    head.set(bhttp::field::cache_control, "no-cache");
+    bhttp::response_serializer<bhttp::empty_body> serializer(head);
+    stream.expires_after(options.http.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+    exchange.bytes_out += n;
+    if (ec) co_return false;
+    ChunkWriter writer(stream, options.http.write_timeout);
+    try {
+      co_await response.stream(writer);
+    } catch (const std::exception& e) {
+      log_event(LogLevel::error, "stream_failed",
+                {{"request_id", request.request_id}, {"what", e.what()}});
+    }
+    co_await writer.finish();
+    exchange.bytes_out += writer.bytes();
+    co_return !writer.client_gone();
+  }
+
+  bhttp::response<bhttp::string_body> message;
+  fill(message);
+  std::size_t length = response.body.size();
+  if (request.method == Method::head) {
+    message.content_length(length);
+  } else {
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+  }
+  stream.expires_after(options.http.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, message, kTuple);
+  exchange.bytes_out += n;
+  co_return !ec;
+}
+
+Response preflight_response(const Router& router, const Request& request) {
+  std::vector<std::pair<std::string_view, std::string>> params;
+  RouteMatch match = router.match(Method::other, request.path, params);
+  Response response = Response::text(204, "", "");
+  response.set_header("Access-Control-Allow-Methods",
+                      match.allow.empty() ? std::string("GET, POST, PATCH, DELETE") : match.allow);
+  std::string_view asked = request.header("Access-Control-Request-Headers");
+  response.set_header("Access-Control-Allow-Headers",
+                      asked.empty() ? std::string("Authorization, Content-Type, X-Request-Id")
+                                    : std::string(asked));
+  response.set_header("Access-Control-Max-Age", "600");
+  return response;
+}
+
+void log_exchange(const Exchange& exchange, const RouteMatch& match) {
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - exchange.start).count();
+  const Request& request = exchange.request;
+  std::string_view route = match.route != nullptr ? std::string_view(match.route->pattern)
+                                                  : std::string_view("unmatched");
+  log_event(LogLevel::info, "request",
+            {{"request_id", request.request_id},
+             {"method", method_name(request.method)},
+             {"route", route},
+             {"path", request.path},
+             {"status", exchange.status},
+             {"duration_ms", ms},
+             {"bytes_in", exchange.bytes_in},
+             {"bytes_out", exchange.bytes_out},
+             {"client_ip", request.client_ip}});
+}
+
+}  // namespace
+
+asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
+  auto slot = std::make_shared<ConnectionSlot>();
+  slot->executor = socket.get_executor();
+  beast::tcp_stream stream(std::move(socket));
+  slot->stream = &stream;
+  ConnectionRegistration registration(*this, slot);
+  const std::string peer = peer_address(stream.socket());
+  const HttpConfig& limits = options_.http;
+  beast::flat_buffer buffer;
+  bool first = true;
+
+  while (!draining_) {
+    // Wait for the first byte of the next request: the header timeout for a new connection,
+    // the idle timeout between keep-alive requests. Shutdown cancels this wait.
+    if (buffer.size() == 0) {
+      slot->idle = true;
+      stream.expires_after(first ? limits.header_timeout : limits.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      slot->idle = false;
+      if (ec) break;
+      buffer.commit(n);
+    }
+    first = false;
+
+    Exchange exchange;
+    metrics_.request_started();
+    struct InFlight {
+      HttpMetrics& metrics;
+      ~InFlight() { metrics.request_finished(); }
+    } in_flight{metrics_};
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    parser.body_limit(boost::none);  // the route's limit is applied once it is known
+    stream.expires_after(limits.header_timeout);
+    auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    exchange.request.request_id = new_id("req_");
+    exchange.request.client_ip = peer;
+    RouteMatch match;
+    if (header_ec) {
+      // Nothing usable arrived: answer when the client can still hear it, then close.
+      std::optional<Response> answer;
+      if (header_ec == bhttp::error::header_limit) {
+        answer = Response::error(ErrorCode::headers_too_large);
+      } else if (header_ec == beast::error::timeout) {
+        // The timer already closed the socket: nobody is left to answer.
+        log_event(LogLevel::info, "request_timeout", {{"phase", "headers"}, {"client_ip", peer}});
+      } else if (header_ec != bhttp::error::end_of_stream && header_ec != asio::error::eof &&
+                 header_ec != asio::error::connection_reset &&
+                 header_ec != asio::error::operation_aborted) {
+        answer = Response::error(ErrorCode::bad_request, "The HTTP request is malformed.");
+      }
+      if (answer) {
+        exchange.route_index = router_.unmatched_index();
+        co_await write_response(stream, options_, exchange, std::move(*answer));
+        metrics_.observe(exchange.route_index, exchange.status, 0, 0, exchange.bytes_out);
+        if (options_.access_log) log_exchange(exchange, match);
+      }
+      break;
+    }
+
+    // The request line and headers.
+    Request& request = exchange.request;
+    auto& message = parser.get();
+    request.method = parse_method(message.method_string());
+    request.target = message.target();
+    std::size_t question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
+    request.headers.reserve(16);
+    for (const auto& field : message) request.headers.push_back({field.name_string(), field.value()});
+    std::string_view client_id = request.header("X-Request-Id");
+    if (valid_request_id(client_id)) request.request_id = std::string(client_id);
+    if (!options_.trusted_proxies.empty()) {
+      request.client_ip = client_address(peer, request.header("X-Forwarded-For"),
+                                         options_.trusted_proxies);
+    }
+    exchange.keep_alive = message.keep_alive() && !draining_;
+
+    bool preflight = request.method == Method::options && !limits.cors_origins.empty() &&
+                     request.has_header("Access-Control-Request-Method") &&
+                     origin_allowed(limits.cors_origins, request.header("Origin"));
+    if (!preflight) match = router_.match(request.method, request.path, request.path_params);
+    exchange.route_index =
+        match.route != nullptr ? match.route->index : router_.unmatched_index();
+    if (match.route != nullptr) request.route = match.route->pattern;
+
+    // The body, within the route's limit; a declared length over it is refused unread.
+    std::size_t body_limit = limits.max_body_bytes;
+    if (match.route != nullptr && match.route->options.max_body_bytes != 0) {
+      body_limit = match.route->options.max_body_bytes;
+    }
+    std::optional<Response> early;
+    auto declared = parser.content_length();
+    if (declared && *declared > body_limit) {
+      early = Response::error(ErrorCode::payload_too_large,
+                              "The request body exceeds " + std::to_string(body_limit) + " bytes.");
+      exchange.keep_alive = false;
+    } else if (!parser.is_done()) {
+      if (bhttp::token_list(request.header("Expect")).exists("100-continue")) {
+        bhttp::response<bhttp::empty_body> go_on(bhttp::status::continue_, 11);
+        stream.expires_after(limits.write_timeout);
+        co_await bhttp::async_write(stream, go_on, kTuple);
+      }
+      parser.body_limit(body_limit);
+      stream.expires_after(limits.body_timeout);
+      auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      if (body_ec == bhttp::error::body_limit) {
+        early = Response::error(ErrorCode::payload_too_large, "The request body exceeds " +
+                                                                  std::to_string(body_limit) +
+                                                                  " bytes.");
+        exchange.keep_alive = false;
+      } else if (body_ec == beast::error::timeout) {
+        log_event(LogLevel::info, "request_timeout",
+                  {{"phase", "body"}, {"request_id", request.request_id}, {"client_ip", peer}});
+        break;
+      } else if (body_ec) {
+        break;  // the client went away mid-body
+      }
+    }
+    request.body = std::move(message.body());
+    exchange.bytes_in = request.body.size();
+
+    // The answer: an early refusal, a CORS preflight, a routing error, or the handler's.
+    Response response;
+    if (early) {
+      response = std::move(*early);
+    } else if (preflight) {
+      response = preflight_response(router_, request);
+    } else if (match.kind == MatchKind::not_found) {
+      response = Response::error(ErrorCode::not_found, "No route for " + std::string(request.path));
+    } else if (match.kind == MatchKind::method_not_allowed) {
+      response = Response::error(ErrorCode::method_not_allowed,
+                                 std::string(method_name(request.method)) + " is not allowed on " +
+                                     std::string(request.path) + ".");
+      response.set_header("Allow", match.allow);
+    } else {
+      try {
+        response = co_await match.route->handler(request);
+      } catch (const std::exception& e) {
+        log_event(LogLevel::error, "handler_failed",
+                  {{"request_id", request.request_id}, {"route", request.route}, {"what", e.what()}});
+        response = Response::error(ErrorCode::internal_error);
+      }
+    }
+    if (draining_) exchange.keep_alive = false;
+
+    bool written = co_await write_response(stream, options_, exchange, std::move(response));
+    double seconds = std::chrono::duration<double>(Clock::now() - exchange.start).count();
+    metrics_.observe(exchange.route_index, exchange.status, seconds, exchange.bytes_in,
+                     exchange.bytes_out);
+    if (options_.access_log) log_exchange(exchange, match);
+    if (!written || !exchange.keep_alive) break;
+  }
+
+  slot->stream = nullptr;
+  co_await linger_close(stream, buffer);
+}
+
+}  // namespace veyra::http

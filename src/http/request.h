@@ -1,0 +1,53 @@
+// The request a handler sees: Beast-free, so handlers and services compile without the
+// HTTP stack. Header views point into the connection's parsed message and stay valid until
+// the handler's Response has been written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace veyra::http {
+
+enum class Method : std::uint8_t { get, head, post, put, patch, delete_, options, other };
+
+std::string_view method_name(Method method);
+Method parse_method(std::string_view name);
+
+struct Header {
+  std::string_view name;
+  std::string_view value;
+};
+
+struct Request {
+  Method method = Method::get;
+  std::string_view target;  // as sent: path plus optional "?query"
+  std::string_view path;    // target without the query
+  std::string_view query;   // after '?', undecoded; empty when absent
+  std::vector<Header> headers;
+  std::string body;
+
+  // Filled by the connection before the handler runs.
+  std::string request_id;  // X-Request-Id of the response
+  std::string client_ip;   // socket peer, or X-Forwarded-For behind a trusted proxy
+  std::string_view route;  // the matched pattern, e.g. "/v1/auth/sessions/{session_id}"
+  std::vector<std::pair<std::string_view, std::string>> path_params;  // decoded values
+
+  // First header with this name (case-insensitive), or empty.
+  std::string_view header(std::string_view name) const;
+  bool has_header(std::string_view name) const;
+
+  // The value of path parameter `name`; empty when the route has none of that name.
+  std::string_view param(std::string_view name) const;
+
+  // The percent-decoded value of query parameter `name`, or nullopt when absent.
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+// Case-insensitive ASCII comparison, for header names and tokens.
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace veyra::http

@@ -1,0 +1,32 @@
+// Database over one SQLite file in WAL mode, for a single node.
+#pragma once
+
+#include <memory>
+
+#include "store/database.h"
+#include "store/sqlite/sqlite_pool.h"
+#include "store/sqlite/sqlite_secret_repository.h"
+
+namespace veyra::store {
+
+class SqliteDatabase final : public Database {
+ public:
+  // Opens the pool (every connection, with its pragmas). Errors as SqlitePool::open().
+  static Result<std::unique_ptr<SqliteDatabase>> open(const SqlitePoolOptions& options);
+
+  Status ping() override;
+  Result<std::vector<AppliedMigration>> migrate() override;
+  SecretRepository& secrets() override { return secrets_; }
+  std::string_view kind() const override { return "sqlite"; }
+
+  // For the SQLite repositories and tests; safe to use from any thread.
+  SqlitePool& pool() { return *pool_; }
+
+ private:
+  explicit SqliteDatabase(std::unique_ptr<SqlitePool> pool);
+
+  std::unique_ptr<SqlitePool> pool_;
+  SqliteSecretRepository secrets_;
+};
+
+}  // namespace veyra::store
