@@ -37,7 +37,8 @@ int run_migrate(const std::optional<std::string>& config_path) {
 int run_config_check(const std::optional<std::string>& config_path) {
   std::optional<Config> config = load_or_report(config_path);
   if (!config) return kExitConfig;
-  std::printf("ok: %s is valid\n", config_path ? config_path->c_str() : "the default configuration");
+  std::printf("ok: %s is valid\n",
+              config_path ? config_path->c_str() : "the default configuration");
   return kExitOk;
 }
 

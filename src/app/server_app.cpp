@@ -26,8 +26,8 @@ std::unique_ptr<store::Database> open_and_migrate(const Config& config, unsigned
   store::DatabaseOptions options;
   options.url = config.database_url;
   options.busy_timeout = config.database.busy_timeout;
-  options.max_connections = config.database.max_connections != 0 ? config.database.max_connections
-                                                                 : connections;
+  options.max_connections =
+      config.database.max_connections != 0 ? config.database.max_connections : connections;
   options.error_log = [](std::string_view detail) {
     log_event(LogLevel::error, "database_error", {{"detail", detail}});
   };
@@ -87,8 +87,10 @@ int ServerApp::serve() {
     return kExitFailure;
   }
   log_event(LogLevel::info, "listening",
-            {{"address", config_.listen.host}, {"port", static_cast<unsigned>(server.port())},
-             {"database", database->kind()}, {"version", VEYRA_VERSION}});
+            {{"address", config_.listen.host},
+             {"port", static_cast<unsigned>(server.port())},
+             {"database", database->kind()},
+             {"version", VEYRA_VERSION}});
   server.run();
   blocking_pool.stop();
   return kExitOk;

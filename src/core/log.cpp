@@ -115,18 +115,20 @@ bool log_enabled(LogLevel level) {
 void log_event(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
   if (!log_enabled(level)) return;
 
-  auto now =
-      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto now = std::chrono::system_clock::now();
+  auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
   fmt::memory_buffer line;
   bool json = g_json.load();
   if (json) {
-    fmt::format_to(std::back_inserter(line), R"({{"ts":"{:%Y-%m-%dT%H:%M:%S}Z","level":"{}",)", now,
+    fmt::format_to(std::back_inserter(line),
+                   R"({{"ts":"{:%Y-%m-%dT%H:%M:%S}.{:03}Z","level":"{}",)", seconds, millis,
                    level_name(level));
     line.append(std::string_view(R"("event":)"));
     append_json_string(line, event);
   } else {
-    fmt::format_to(std::back_inserter(line), "{:%Y-%m-%dT%H:%M:%S}Z {} {}", now, level_name(level),
-                   event);
+    fmt::format_to(std::back_inserter(line), "{:%Y-%m-%dT%H:%M:%S}.{:03}Z {} {}", seconds, millis,
+                   level_name(level), event);
   }
 
   for (const LogField& field : fields) {

@@ -17,9 +17,8 @@ namespace veyra {
 // Routes are fixed when the router is built; status codes 100..599 each get a slot.
 class HttpMetrics {
  public:
-  static constexpr std::array<double, 14> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                      0.005,  0.01,    0.025,  0.05,  0.1,
-                                                      0.25,   0.5,     1.0,    5.0};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
 
   // `routes` are {method, pattern} labels; route index i refers to routes[i].
   explicit HttpMetrics(std::vector<std::pair<std::string, std::string>> routes);

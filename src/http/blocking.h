@@ -4,8 +4,8 @@
 // log line.
 #pragma once
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -45,10 +45,10 @@ class BlockingJob final : public BlockingPool::Job {
   void run() override {
     R result = invoke();
     auto executor = boost::asio::get_associated_executor(handler_, executor_);
-    boost::asio::post(executor, [handler = std::move(handler_),
-                                 result = std::move(result)]() mutable {
-      std::move(handler)(std::move(result));
-    });
+    boost::asio::post(executor,
+                      [handler = std::move(handler_), result = std::move(result)]() mutable {
+                        std::move(handler)(std::move(result));
+                      });
   }
 
  private:

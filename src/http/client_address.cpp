@@ -31,8 +31,7 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
   std::string_view rest = forwarded_for;
   while (!rest.empty()) {
     std::size_t comma = rest.rfind(',');
-    std::string_view entry =
-        trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    std::string_view entry = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
     if (entry.empty()) continue;
     if (!IpAddress::parse(entry)) break;

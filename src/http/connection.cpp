@@ -250,7 +250,6 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     parser.body_limit(boost::none);  // the route's limit is applied once it is known
     stream.expires_after(limits.header_timeout);
     auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-    exchange.request.request_id = new_id("req_");
     exchange.request.client_ip = peer;
     RouteMatch match;
     if (header_ec) {
@@ -267,6 +266,7 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         answer = Response::error(ErrorCode::bad_request, "The HTTP request is malformed.");
       }
       if (answer) {
+        exchange.request.request_id = new_id("req_");
         exchange.route_index = router_.unmatched_index();
         co_await write_response(stream, options_, exchange, std::move(*answer));
         metrics_.observe(exchange.route_index, exchange.status, 0, 0, exchange.bytes_out);
@@ -284,12 +284,13 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     request.path = request.target.substr(0, question);
     if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
     request.headers.reserve(16);
-    for (const auto& field : message) request.headers.push_back({field.name_string(), field.value()});
+    for (const auto& field : message)
+      request.headers.push_back({field.name_string(), field.value()});
     std::string_view client_id = request.header("X-Request-Id");
-    if (valid_request_id(client_id)) request.request_id = std::string(client_id);
+    request.request_id = valid_request_id(client_id) ? std::string(client_id) : new_id("req_");
     if (!options_.trusted_proxies.empty()) {
-      request.client_ip = client_address(peer, request.header("X-Forwarded-For"),
-                                         options_.trusted_proxies);
+      request.client_ip =
+          client_address(peer, request.header("X-Forwarded-For"), options_.trusted_proxies);
     }
     exchange.keep_alive = message.keep_alive() && !draining_;
 
@@ -297,8 +298,7 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
                      request.has_header("Access-Control-Request-Method") &&
                      origin_allowed(limits.cors_origins, request.header("Origin"));
     if (!preflight) match = router_.match(request.method, request.path, request.path_params);
-    exchange.route_index =
-        match.route != nullptr ? match.route->index : router_.unmatched_index();
+    exchange.route_index = match.route != nullptr ? match.route->index : router_.unmatched_index();
     if (match.route != nullptr) request.route = match.route->pattern;
 
     // The body, within the route's limit; a declared length over it is refused unread.
@@ -322,9 +322,9 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
       stream.expires_after(limits.body_timeout);
       auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (body_ec == bhttp::error::body_limit) {
-        early = Response::error(ErrorCode::payload_too_large, "The request body exceeds " +
-                                                                  std::to_string(body_limit) +
-                                                                  " bytes.");
+        early =
+            Response::error(ErrorCode::payload_too_large,
+                            "The request body exceeds " + std::to_string(body_limit) + " bytes.");
         exchange.keep_alive = false;
       } else if (body_ec == beast::error::timeout) {
         log_event(LogLevel::info, "request_timeout",
@@ -354,8 +354,9 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
       try {
         response = co_await match.route->handler(request);
       } catch (const std::exception& e) {
-        log_event(LogLevel::error, "handler_failed",
-                  {{"request_id", request.request_id}, {"route", request.route}, {"what", e.what()}});
+        log_event(
+            LogLevel::error, "handler_failed",
+            {{"request_id", request.request_id}, {"route", request.route}, {"what", e.what()}});
         response = Response::error(ErrorCode::internal_error);
       }
     }

@@ -5,8 +5,8 @@
 namespace veyra::http {
 namespace {
 
-constexpr std::array<std::string_view, 7> kMethodNames = {"GET",    "HEAD",   "POST",   "PUT",
-                                                          "PATCH",  "DELETE", "OPTIONS"};
+constexpr std::array<std::string_view, 7> kMethodNames = {"GET",   "HEAD",   "POST",   "PUT",
+                                                          "PATCH", "DELETE", "OPTIONS"};
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -23,7 +23,8 @@ std::string decode_query_component(std::string_view text) {
     char c = text[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+               hex_value(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
       i += 2;
     } else {
@@ -88,7 +89,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     std::size_t eq = pair.find('=');
     std::string_view key = pair.substr(0, eq);
     if (decode_query_component(key) != name) continue;
-    return eq == std::string_view::npos ? std::string() : decode_query_component(pair.substr(eq + 1));
+    return eq == std::string_view::npos ? std::string()
+                                        : decode_query_component(pair.substr(eq + 1));
   }
   return std::nullopt;
 }

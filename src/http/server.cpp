@@ -1,8 +1,8 @@
 #include "http/server.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
@@ -47,8 +47,8 @@ Status Server::Impl::listen() {
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
-    auto [ec, socket] =
-        co_await acceptor_.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_),
+                                                        asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (!acceptor_.is_open() || ec == asio::error::operation_aborted) co_return;
       // Out of descriptors or a transient network error: back off instead of spinning.
@@ -160,20 +160,32 @@ Server::Server(ServerOptions options, const Router& router)
 
 Server::~Server() = default;
 
-Status Server::listen() { return impl_->listen(); }
+Status Server::listen() {
+  return impl_->listen();
+}
 
-std::uint16_t Server::port() const { return impl_->acceptor_.local_endpoint().port(); }
+std::uint16_t Server::port() const {
+  return impl_->acceptor_.local_endpoint().port();
+}
 
-bool Server::run() { return impl_->run(); }
+bool Server::run() {
+  return impl_->run();
+}
 
-void Server::stop() { impl_->stop(); }
+void Server::stop() {
+  impl_->stop();
+}
 
 void Server::on_drained(std::function<void()> hook) {
   impl_->drain_hooks_.push_back(std::move(hook));
 }
 
-asio::io_context& Server::io_context() { return impl_->io_; }
+asio::io_context& Server::io_context() {
+  return impl_->io_;
+}
 
-HttpMetrics& Server::metrics() { return impl_->metrics_; }
+HttpMetrics& Server::metrics() {
+  return impl_->metrics_;
+}
 
 }  // namespace veyra::http

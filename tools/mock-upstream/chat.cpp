@@ -14,6 +14,7 @@
 
 #include "chat_plan.h"
 #include "core/ids.h"
+#include "core/json.h"
 #include "mock_routes.h"
 
 namespace veyra::mock {
@@ -125,9 +126,8 @@ std::string completion_json(const ChatPlan& plan) {
 
 boost::asio::awaitable<Response> handle_chat(MockContext& context, Request& request) {
   context.stats.record_request(request);
-  std::optional<Response> error;
-  std::optional<boost::json::object> body = parse_body(request.body, error);
-  if (!body) co_return std::move(*error);
+  Result<boost::json::object> body = parse_json_object(request.body);
+  if (!body) co_return Response::error(body.error());
 
   const boost::json::value* messages = body->if_contains("messages");
   if (messages == nullptr || !messages->is_array()) {

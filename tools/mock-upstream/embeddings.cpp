@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base64.h"
+#include "core/json.h"
 #include "mock_routes.h"
 
 namespace veyra::mock {
@@ -118,9 +119,8 @@ std::optional<std::vector<EmbeddingInput>> collect_inputs(const boost::json::val
 
 boost::asio::awaitable<Response> handle_embeddings(MockContext& context, Request& request) {
   context.stats.record_request(request);
-  std::optional<Response> error;
-  std::optional<boost::json::object> body = parse_body(request.body, error);
-  if (!body) co_return std::move(*error);
+  Result<boost::json::object> body = parse_json_object(request.body);
+  if (!body) co_return Response::error(body.error());
 
   const boost::json::value* input = body->if_contains("input");
   if (input == nullptr || input->is_null()) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base64.h"
+#include "core/json.h"
 #include "mock_routes.h"
 #include "png.h"
 
@@ -48,9 +49,8 @@ RgbImage gradient_image(std::uint32_t seed) {
 
 boost::asio::awaitable<Response> handle_images(MockContext& context, Request& request) {
   context.stats.record_request(request);
-  std::optional<Response> error;
-  std::optional<boost::json::object> body = parse_body(request.body, error);
-  if (!body) co_return std::move(*error);
+  Result<boost::json::object> body = parse_json_object(request.body);
+  if (!body) co_return Response::error(body.error());
 
   std::string_view prompt = string_member(*body, "prompt");
   if (prompt.empty()) {

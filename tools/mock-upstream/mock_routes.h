@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "controls.h"
+#include "core/json.h"
 #include "http/router.h"
 #include "stats.h"
 
@@ -36,14 +37,6 @@ void add_embedding_routes(http::Router& router, MockContext& context);
 void add_image_routes(http::Router& router, MockContext& context);
 // POST /v1/audio/transcriptions.
 void add_audio_routes(http::Router& router, MockContext& context);
-
-// The request body parsed as a JSON object. On failure fills `error` with the answer to send
-// (invalid_json for unparsable text, invalid_field when the top level is not an object).
-std::optional<boost::json::object> parse_body(std::string_view body,
-                                              std::optional<http::Response>& error);
-
-// A string member, or empty when absent or of another type.
-std::string_view string_member(const boost::json::object& object, std::string_view key);
 
 // The current Unix time in seconds, for `created` fields.
 std::int64_t unix_now();

@@ -24,8 +24,7 @@ TEST(ClientAddress, PeerWhenPeerIsNotTrusted) {
 TEST(ClientAddress, RightmostUntrustedForwardedEntry) {
   auto trusted = ranges({"10.0.0.0/8", "127.0.0.1"});
 
-  std::string address =
-      client_address("127.0.0.1", "1.1.1.1, 198.51.100.7, 10.1.2.3", trusted);
+  std::string address = client_address("127.0.0.1", "1.1.1.1, 198.51.100.7, 10.1.2.3", trusted);
 
   EXPECT_EQ(address, "198.51.100.7");
 }
@@ -39,8 +38,7 @@ TEST(ClientAddress, SpoofedLeftEntriesAreIgnored) {
 TEST(ClientAddress, GarbageEntryStopsTheWalk) {
   auto trusted = ranges({"127.0.0.1", "10.0.0.0/8"});
 
-  EXPECT_EQ(client_address("127.0.0.1", "198.51.100.7, not-an-ip, 10.0.0.5", trusted),
-            "10.0.0.5");
+  EXPECT_EQ(client_address("127.0.0.1", "198.51.100.7, not-an-ip, 10.0.0.5", trusted), "10.0.0.5");
 }
 
 TEST(ClientAddress, AllTrustedGivesTheLeftmost) {

@@ -43,7 +43,8 @@ class RawClient {
 
   bool connected() const { return connected_; }
   bool send(std::string_view bytes) {
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
   }
 
   // Reads until the connection closes (or 5 s pass).
@@ -84,14 +85,13 @@ class ServerTest : public ::testing::Test {
       co_return Response::text(200, request.body, "text/plain");
     });
     router_.add(
-        Method::post, "/small", [](Request&) -> boost::asio::awaitable<Response> {
-          co_return Response::json(200, "{}");
-        },
+        Method::post, "/small",
+        [](Request&) -> boost::asio::awaitable<Response> { co_return Response::json(200, "{}"); },
         RouteOptions{.max_body_bytes = 10});
-    router_.add(Method::get, "/items/{item_id}",
-                [](Request& request) -> boost::asio::awaitable<Response> {
-                  co_return Response::text(200, std::string(request.param("item_id")), "text/plain");
-                });
+    router_.add(
+        Method::get, "/items/{item_id}", [](Request& request) -> boost::asio::awaitable<Response> {
+          co_return Response::text(200, std::string(request.param("item_id")), "text/plain");
+        });
     router_.add(Method::get, "/slow", [](Request&) -> boost::asio::awaitable<Response> {
       co_await sleep_for(400ms);
       co_return Response::json(200, R"({"slow":true})");
@@ -187,7 +187,8 @@ TEST_F(ServerTest, WrongMethodIs405WithAllow) {
 TEST_F(ServerTest, PathParameterReachesHandler) {
   start();
 
-  std::string reply = roundtrip("GET /items/it%20em HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string reply =
+      roundtrip("GET /items/it%20em HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
   EXPECT_NE(reply.find("\r\n\r\nit em"), std::string::npos) << reply;
 }
@@ -195,8 +196,8 @@ TEST_F(ServerTest, PathParameterReachesHandler) {
 TEST_F(ServerTest, DeclaredBodyOverRouteLimitIs413) {
   start();
 
-  std::string reply = roundtrip(
-      "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n01234567890");
+  std::string reply =
+      roundtrip("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n01234567890");
 
   EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
   EXPECT_NE(reply.find(R"("code":"payload_too_large")"), std::string::npos);
@@ -218,7 +219,8 @@ TEST_F(ServerTest, DefaultBodyLimitApplies) {
   start(http);
 
   std::string body(101, 'x');
-  std::string reply = roundtrip("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n" + body);
+  std::string reply =
+      roundtrip("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n" + body);
 
   EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
 }
@@ -228,8 +230,8 @@ TEST_F(ServerTest, OversizeHeadersAre431) {
   http.max_header_bytes = 1024;
   start(http);
 
-  std::string reply = roundtrip("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') +
-                                "\r\n\r\n");
+  std::string reply =
+      roundtrip("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
 
   EXPECT_EQ(reply.rfind("HTTP/1.1 431", 0), 0u) << reply;
   EXPECT_NE(reply.find(R"("code":"headers_too_large")"), std::string::npos);
@@ -286,8 +288,9 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequests) {
 
   ASSERT_TRUE(client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::string first = client.read_until(R"({"hello":"world"})");
-  ASSERT_TRUE(client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                          "Connection: close\r\n\r\nhello"));
+  ASSERT_TRUE(
+      client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                  "Connection: close\r\n\r\nhello"));
   std::string second = client.read_all();
 
   EXPECT_NE(first.find("200 OK"), std::string::npos);
@@ -353,7 +356,8 @@ TEST_F(ServerTest, CorsAllowsConfiguredOriginAndPreflight) {
       "OPTIONS /echo HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n"
       "Access-Control-Request-Method: POST\r\nConnection: close\r\n\r\n");
   std::string other = roundtrip(
-      "GET /hello HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\nConnection: close\r\n\r\n");
+      "GET /hello HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\nConnection: "
+      "close\r\n\r\n");
 
   EXPECT_NE(simple.find("Access-Control-Allow-Origin: https://app.example"), std::string::npos);
   EXPECT_EQ(preflight.rfind("HTTP/1.1 204", 0), 0u) << preflight;

@@ -1,0 +1,28 @@
+#include "core/json.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+namespace veyra {
+
+Result<boost::json::object> parse_json_object(std::string_view body) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(body, ec);
+  if (ec) {
+    return make_error(ErrorCode::invalid_json,
+                      "The request body is not valid JSON: " + ec.message() + ".");
+  }
+  if (!parsed.is_object()) {
+    return make_error(ErrorCode::invalid_json, "The request body must be a JSON object.");
+  }
+  return std::move(parsed.get_object());
+}
+
+std::string_view string_member(const boost::json::object& object, std::string_view key) {
+  const boost::json::value* found = object.if_contains(key);
+  if (found == nullptr || !found->is_string()) return {};
+  const boost::json::string& text = found->get_string();
+  return {text.data(), text.size()};
+}
+
+}  // namespace veyra
