@@ -34,6 +34,15 @@ int run_migrate(const std::optional<std::string>& config_path) {
   return ServerApp(std::move(*config)).migrate_only();
 }
 
+int run_create_user(const std::optional<std::string>& config_path, const CreateUserArgs& args) {
+  std::optional<Config> config = load_or_report(config_path);
+  if (!config) return kExitConfig;
+  LogConfig quiet = config->log;
+  quiet.level = "warn";  // stdout carries the result; keep it clean
+  init_logging(quiet);
+  return ServerApp(std::move(*config)).create_user(args);
+}
+
 int run_config_check(const std::optional<std::string>& config_path) {
   std::optional<Config> config = load_or_report(config_path);
   if (!config) return kExitConfig;

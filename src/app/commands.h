@@ -17,6 +17,11 @@ int run_serve(const std::optional<std::string>& config_path);
 // `veyra migrate`: applies pending migrations and prints what it applied.
 int run_migrate(const std::optional<std::string>& config_path);
 
+struct CreateUserArgs;
+
+// `veyra admin create-user`: creates an account (for operators and tests).
+int run_create_user(const std::optional<std::string>& config_path, const CreateUserArgs& args);
+
 // `veyra config check`: loads and validates the configuration, prints problems or "ok".
 int run_config_check(const std::optional<std::string>& config_path);
 

@@ -4,9 +4,13 @@
 #include <cstdio>
 #include <thread>
 
+#include "accounts/registration.h"
+#include "api/auth_routes.h"
 #include "api/service_routes.h"
+#include "app/auth_stack.h"
 #include "app/commands.h"
 #include "core/blocking_pool.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/router.h"
@@ -62,14 +66,55 @@ int ServerApp::migrate_only() {
   return kExitOk;
 }
 
+int ServerApp::create_user(const CreateUserArgs& args) {
+  std::string plan = args.plan.empty() ? config_.default_plan : args.plan;
+  if (!config_.plans.contains(plan)) {
+    std::fprintf(stderr, "veyra: unknown plan \"%s\" (not in the configuration)\n", plan.c_str());
+    return kExitConfig;
+  }
+  if (args.role != "user" && args.role != "admin") {
+    std::fprintf(stderr, "veyra: role must be user or admin\n");
+    return kExitConfig;
+  }
+  auto database = open_and_migrate(config_, 1);
+  if (database == nullptr) return kExitFailure;
+  SystemClock clock;
+  auth::PasswordHasher hasher({config_.auth.argon2_memory_kib, config_.auth.argon2_passes});
+  accounts::Registration registration(database->users(), hasher, clock);
+
+  accounts::NewAccount account{args.email, args.password, args.name,
+                               plan,       args.role,     args.verified};
+  auto user = registration.create(account);
+  if (!user) {
+    std::fprintf(stderr, "veyra: %s: %s\n", std::string(code_name(user.error().code)).c_str(),
+                 user.error().message.c_str());
+    return kExitFailure;
+  }
+  std::printf("%s %s role=%s plan=%s\n", user->id.c_str(), user->email.c_str(), user->role.c_str(),
+              user->plan.c_str());
+  return kExitOk;
+}
+
 int ServerApp::serve() {
   BlockingPool blocking_pool(blocking_threads(config_.http), config_.http.blocking_queue_limit);
   auto database = open_and_migrate(config_, blocking_pool.threads());
   if (database == nullptr) return kExitFailure;
 
+  SystemClock clock;
+  auto auth_stack = AuthStack::build(config_, *database, clock);
+  if (!auth_stack) {
+    log_event(LogLevel::error, "auth_setup_failed", {{"reason", auth_stack.error().message}});
+    return kExitFailure;
+  }
+  AuthStack& auth = **auth_stack;
+
   MetricsRegistry metrics;
   http::Router router;
   api::add_service_routes(router, {*database, blocking_pool, metrics});
+  api::AuthRouteDeps auth_deps{auth.auth,     auth.tokens, auth.registration,
+                               blocking_pool, clock,       config_.default_plan};
+  api::add_auth_routes(router, auth_deps);
+  api::add_account_routes(router, auth_deps);
 
   http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,
                               config_.log.access};
@@ -81,6 +126,10 @@ int ServerApp::serve() {
                     [&] { return static_cast<double>(blocking_pool.busy_threads()); });
   metrics.add_gauge("veyra_blocking_pool_threads", "Size of the blocking pool.",
                     [&] { return static_cast<double>(blocking_pool.threads()); });
+
+  metrics.add_gauge("veyra_auth_revoked_sessions", "Revoked sessions tracked in memory.",
+                    [&] { return static_cast<double>(auth.revoked.size()); });
+  server.run_every(std::chrono::minutes(1), [&] { auth.revoked.prune(clock.now()); });
 
   if (Status listening = server.listen(); !listening) {
     log_event(LogLevel::error, "listen_failed", {{"reason", listening.error().message}});

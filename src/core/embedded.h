@@ -14,5 +14,6 @@ using EmbeddedFiles = std::span<const EmbeddedFile>;
 
 // Sorted by path. Each bundle is defined by a veyra_embed() call in CMakeLists.txt.
 EmbeddedFiles migrations();
+EmbeddedFiles common_passwords();
 
 }  // namespace veyra::embedded

@@ -209,7 +209,8 @@ void log_exchange(const Exchange& exchange, const RouteMatch& match) {
              {"duration_ms", ms},
              {"bytes_in", exchange.bytes_in},
              {"bytes_out", exchange.bytes_out},
-             {"client_ip", request.client_ip}});
+             {"client_ip", request.client_ip},
+             {"principal", request.principal_id}});
 }
 
 }  // namespace

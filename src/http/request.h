@@ -35,6 +35,7 @@ struct Request {
   std::string client_ip;   // socket peer, or X-Forwarded-For behind a trusted proxy
   std::string_view route;  // the matched pattern, e.g. "/v1/auth/sessions/{session_id}"
   std::vector<std::pair<std::string_view, std::string>> path_params;  // decoded values
+  std::string principal_id;  // set by authentication, for the access log; never a secret
 
   // First header with this name (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;

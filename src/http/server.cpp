@@ -180,6 +180,22 @@ void Server::on_drained(std::function<void()> hook) {
   impl_->drain_hooks_.push_back(std::move(hook));
 }
 
+void Server::run_every(std::chrono::milliseconds period, std::function<void()> task) {
+  Impl& impl = *impl_;
+  asio::co_spawn(
+      impl.io_,
+      [&impl, period, task = std::move(task)]() -> asio::awaitable<void> {
+        asio::steady_timer timer(impl.io_);
+        while (!impl.draining_) {
+          timer.expires_after(period);
+          auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+          if (ec || impl.draining_) co_return;
+          task();
+        }
+      },
+      asio::detached);
+}
+
 asio::io_context& Server::io_context() {
   return impl_->io_;
 }

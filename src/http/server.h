@@ -3,6 +3,7 @@
 // metrics live here, so handlers only see Request and return Response.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,6 +59,10 @@ class Server {
 
   // Runs after connections drained and the I/O threads stopped (e.g. flush usage records).
   void on_drained(std::function<void()> hook);
+
+  // Runs `task` on an I/O thread every `period` until shutdown starts. `task` must be quick
+  // and must not block (post blocking work to the BlockingPool). Call before run().
+  void run_every(std::chrono::milliseconds period, std::function<void()> task);
 
   boost::asio::io_context& io_context();
   HttpMetrics& metrics();

@@ -12,6 +12,8 @@
 
 #include "core/result.h"
 #include "store/secret_repository.h"
+#include "store/session_repository.h"
+#include "store/user_repository.h"
 
 namespace veyra::store {
 
@@ -67,7 +69,11 @@ class Database {
   // records a version this binary does not know (a newer binary migrated it).
   virtual Result<std::vector<AppliedMigration>> migrate() = 0;
 
+  // The repositories over the current schema; each lives as long as the Database. Their calls
+  // fail (internal_error, detail in the error log) until migrate() has created their tables.
   virtual SecretRepository& secrets() = 0;
+  virtual UserRepository& users() = 0;
+  virtual SessionRepository& sessions() = 0;
 
   // The engine name, e.g. "sqlite".
   virtual std::string_view kind() const = 0;

@@ -6,6 +6,8 @@
 #include "store/database.h"
 #include "store/sqlite/sqlite_pool.h"
 #include "store/sqlite/sqlite_secret_repository.h"
+#include "store/sqlite/sqlite_session_repository.h"
+#include "store/sqlite/sqlite_user_repository.h"
 
 namespace veyra::store {
 
@@ -17,6 +19,8 @@ class SqliteDatabase final : public Database {
   Status ping() override;
   Result<std::vector<AppliedMigration>> migrate() override;
   SecretRepository& secrets() override { return secrets_; }
+  UserRepository& users() override { return users_; }
+  SessionRepository& sessions() override { return sessions_; }
   std::string_view kind() const override { return "sqlite"; }
 
   // For the SQLite repositories and tests; safe to use from any thread.
@@ -27,6 +31,8 @@ class SqliteDatabase final : public Database {
 
   std::unique_ptr<SqlitePool> pool_;
   SqliteSecretRepository secrets_;
+  SqliteUserRepository users_;
+  SqliteSessionRepository sessions_;
 };
 
 }  // namespace veyra::store

@@ -1,0 +1,51 @@
+#include "app/auth_stack.h"
+
+#include "core/crypto.h"
+#include "core/log.h"
+
+namespace veyra::app {
+namespace {
+
+constexpr std::string_view kJwtSecretName = "jwt_hs256_secret";
+
+auth::TokenSettings token_settings(const AuthConfig& config) {
+  return {std::chrono::duration_cast<std::chrono::seconds>(config.access_token_ttl).count(),
+          std::chrono::duration_cast<std::chrono::seconds>(config.refresh_token_ttl).count()};
+}
+
+}  // namespace
+
+AuthStack::AuthStack(const Config& config, store::Database& database, const Clock& clock,
+                     std::string jwt_secret)
+    : hasher({config.auth.argon2_memory_kib, config.auth.argon2_passes}),
+      jwt(std::move(jwt_secret), config.public_url),
+      throttle(clock),
+      tokens(database.sessions(), jwt, revoked, clock, token_settings(config.auth)),
+      auth(database.users(), database.sessions(), hasher, tokens, throttle, clock),
+      registration(database.users(), hasher, clock) {}
+
+Result<std::unique_ptr<AuthStack>> AuthStack::build(const Config& config, store::Database& database,
+                                                    const Clock& clock) {
+  std::string secret = config.auth.jwt_secret;
+  if (secret.empty()) {
+    auto stored =
+        database.secrets().get_or_create(kJwtSecretName, [] { return random_secret(512); });
+    if (!stored) return std::move(stored).error();
+    secret = std::move(*stored);
+  }
+  auto stack = std::make_unique<AuthStack>(config, database, clock, std::move(secret));
+
+  // Sessions revoked recently may still have unexpired access tokens in the wild.
+  auto settings = token_settings(config.auth);
+  std::int64_t now = clock.now();
+  auto recent = database.sessions().revoked_since(now - settings.access_ttl_seconds);
+  if (!recent) return std::move(recent).error();
+  for (const store::RevokedSession& session : *recent) {
+    stack->revoked.revoke(session.id, session.revoked_at + settings.access_ttl_seconds);
+  }
+  log_event(LogLevel::info, "auth_ready",
+            {{"revoked_sessions_loaded", static_cast<std::uint64_t>(recent->size())}});
+  return stack;
+}
+
+}  // namespace veyra::app

@@ -1,0 +1,39 @@
+// The accounts and sign-in services, wired once from the configuration and the database.
+// Used by `veyra serve` (all of it) and by the admin CLI (registration only).
+#pragma once
+
+#include <memory>
+
+#include "accounts/registration.h"
+#include "auth/auth_service.h"
+#include "auth/jwt.h"
+#include "auth/login_throttle.h"
+#include "auth/password_hasher.h"
+#include "auth/revoked_sessions.h"
+#include "auth/tokens.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "store/database.h"
+
+namespace veyra::app {
+
+class AuthStack {
+ public:
+  // Loads or creates the JWT signing secret and the revoked-session set. Blocks (database).
+  // Fails when the database does. `database` and `clock` must outlive the stack.
+  static Result<std::unique_ptr<AuthStack>> build(const Config& config, store::Database& database,
+                                                  const Clock& clock);
+
+  auth::PasswordHasher hasher;
+  auth::JwtCodec jwt;
+  auth::RevokedSessions revoked;
+  auth::LoginThrottle throttle;
+  auth::TokenIssuer tokens;
+  auth::AuthService auth;
+  accounts::Registration registration;
+
+  AuthStack(const Config& config, store::Database& database, const Clock& clock,
+            std::string jwt_secret);
+};
+
+}  // namespace veyra::app
