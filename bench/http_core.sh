@@ -4,9 +4,8 @@
 # Measures GET /healthz (no database, no upstream) with wrk --latency against
 #   1. veyra with the access log off   (the core itself)
 #   2. veyra with the access log on    (what one JSON log line per request adds)
-#   3. veyra-mock-upstream --quiet      (a reference: the same HTTP stack with no gateway around;
-#                                        the mock has no /healthz, so it answers 404 with a
-#                                        ~100-byte error envelope, counted under "non-2xx")
+#   3. veyra-mock-upstream --quiet      (a reference: the same HTTP stack with no gateway around,
+#                                        answering the same /healthz body)
 # each at 1 connection (-t1 -c1) and 64 connections (-t2 -c64), plus veyra's resident memory
 # (VmRSS) when idle after start and again after the load.
 #

@@ -70,7 +70,7 @@ void add_auth_routes(http::Router& router, const AuthRouteDeps& d) {
 
     auth::ClientInfo client = client_info(request);
     auto login = co_await http::run_blocking(
-        deps->blocking_pool, [&] { return deps->auth.login(*email, *password, client); });
+        deps->password_pool, [&] { return deps->auth.login(*email, *password, client); });
     if (!login) co_return Response::error(login.error());
     request.principal_id = login->tokens->session_id;
     co_return json_response(200, token_pair_json(*login->tokens));
@@ -148,7 +148,7 @@ void add_auth_routes(http::Router& router, const AuthRouteDeps& d) {
                auto replacement = required_string(*body, "new_password");
                if (!replacement) co_return Response::error(replacement.error());
 
-               auto revoked = co_await http::run_blocking(deps->blocking_pool, [&] {
+               auto revoked = co_await http::run_blocking(deps->password_pool, [&] {
                  return deps->auth.change_password(*principal, *current, *replacement);
                });
                if (!revoked) co_return Response::error(revoked.error());

@@ -18,7 +18,8 @@ struct AuthRouteDeps {
   auth::AuthService& auth;
   auth::TokenIssuer& tokens;
   accounts::Registration& registration;
-  BlockingPool& blocking_pool;
+  BlockingPool& blocking_pool;  // database work
+  BlockingPool& password_pool;  // Argon2id work (register, login, change-password), low priority
   const Clock& clock;
   std::string default_plan;
 };

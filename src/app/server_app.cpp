@@ -97,6 +97,10 @@ int ServerApp::create_user(const CreateUserArgs& args) {
 
 int ServerApp::serve() {
   BlockingPool blocking_pool(blocking_threads(config_.http), config_.http.blocking_queue_limit);
+  // Argon2id gets its own low-priority threads: a login flood then queues behind itself and
+  // leaves the cores, the I/O threads and the database pool to everything else.
+  BlockingPool password_pool(std::max(1u, std::thread::hardware_concurrency()),
+                             config_.http.blocking_queue_limit, 10);
   auto database = open_and_migrate(config_, blocking_pool.threads());
   if (database == nullptr) return kExitFailure;
 
@@ -111,8 +115,8 @@ int ServerApp::serve() {
   MetricsRegistry metrics;
   http::Router router;
   api::add_service_routes(router, {*database, blocking_pool, metrics});
-  api::AuthRouteDeps auth_deps{auth.auth,     auth.tokens, auth.registration,
-                               blocking_pool, clock,       config_.default_plan};
+  api::AuthRouteDeps auth_deps{auth.auth,     auth.tokens, auth.registration,   blocking_pool,
+                               password_pool, clock,       config_.default_plan};
   api::add_auth_routes(router, auth_deps);
   api::add_account_routes(router, auth_deps);
 
@@ -126,6 +130,8 @@ int ServerApp::serve() {
                     [&] { return static_cast<double>(blocking_pool.busy_threads()); });
   metrics.add_gauge("veyra_blocking_pool_threads", "Size of the blocking pool.",
                     [&] { return static_cast<double>(blocking_pool.threads()); });
+  metrics.add_gauge("veyra_password_pool_queue_depth", "Argon2id jobs waiting for a thread.",
+                    [&] { return static_cast<double>(password_pool.queue_depth()); });
 
   metrics.add_gauge("veyra_auth_revoked_sessions", "Revoked sessions tracked in memory.",
                     [&] { return static_cast<double>(auth.revoked.size()); });
@@ -141,6 +147,7 @@ int ServerApp::serve() {
              {"database", database->kind()},
              {"version", VEYRA_VERSION}});
   server.run();
+  password_pool.stop();
   blocking_pool.stop();
   return kExitOk;
 }

@@ -1,11 +1,16 @@
 #include "core/blocking_pool.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace veyra {
 
-BlockingPool::BlockingPool(unsigned threads, std::size_t queue_limit) : queue_limit_(queue_limit) {
+BlockingPool::BlockingPool(unsigned threads, std::size_t queue_limit, int nice)
+    : queue_limit_(queue_limit) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
-  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this, nice] { work(nice); });
 }
 
 BlockingPool::~BlockingPool() {
@@ -45,7 +50,12 @@ std::size_t BlockingPool::busy_threads() const {
   return busy_;
 }
 
-void BlockingPool::work() {
+void BlockingPool::work(int nice) {
+  if (nice != 0) {
+    // On Linux the nice value belongs to the thread; failure only costs fairness.
+    auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    (void)::setpriority(PRIO_PROCESS, tid, nice);
+  }
   for (;;) {
     std::unique_ptr<Job> job;
     {

@@ -23,7 +23,9 @@ class BlockingPool {
     virtual void run() = 0;
   };
 
-  BlockingPool(unsigned threads, std::size_t queue_limit);
+  // `nice` > 0 lowers the threads' scheduling priority (Linux per-thread nice), so CPU-heavy
+  // work such as Argon2id yields the cores to the I/O threads and the other pools.
+  BlockingPool(unsigned threads, std::size_t queue_limit, int nice = 0);
   // Stops accepting work, finishes what is queued, and joins the threads.
   ~BlockingPool();
   BlockingPool(const BlockingPool&) = delete;
@@ -41,7 +43,7 @@ class BlockingPool {
   unsigned threads() const { return static_cast<unsigned>(threads_.size()); }
 
  private:
-  void work();
+  void work(int nice);
 
   const std::size_t queue_limit_;
   mutable std::mutex mutex_;

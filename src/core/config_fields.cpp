@@ -45,8 +45,11 @@ Field text_field(std::string key, Slot<std::string> slot,
   return field;
 }
 
-Field secret_field(std::string key, Slot<std::string> slot) {
-  Field field = text_field(std::move(key), slot);
+Field secret_field(std::string key, Slot<std::string> slot, std::size_t min_size = 0) {
+  Field field = text_field(std::move(key), slot, [min_size](std::string_view text) -> Refusal {
+    if (text.size() < min_size) return fmt::format("must be at least {} characters", min_size);
+    return std::nullopt;
+  });
   field.secret = true;
   return field;
 }
@@ -220,7 +223,8 @@ std::vector<Field> make_fields() {
                                    [](Config& c) -> auto& { return c.auth.argon2_memory_kib; }, 8),
       integer_field<std::uint32_t>("auth.argon2_passes",
                                    [](Config& c) -> auto& { return c.auth.argon2_passes; }, 1),
-      secret_field("auth.jwt_secret", [](Config& c) -> auto& { return c.auth.jwt_secret; }),
+      // The HS256 key: at least 32 bytes, as JwtCodec requires.
+      secret_field("auth.jwt_secret", [](Config& c) -> auto& { return c.auth.jwt_secret; }, 32),
 
       choice_field("mail.transport", [](Config& c) -> auto& { return c.mail.transport; },
                    {"log", "smtp"}),

@@ -41,6 +41,12 @@ void add_model_routes(http::Router& router, MockContext& context) {
                context.stats.record_request(request);
                co_return http::Response::json(200, body);
              });
+
+  // The same answer as veyra's /healthz, so benchmarks compare like with like.
+  router.add(http::Method::get, "/healthz",
+             [](http::Request&) -> boost::asio::awaitable<http::Response> {
+               co_return http::Response::json(200, R"({"status":"ok"})");
+             });
 }
 
 }  // namespace veyra::mock
