@@ -405,10 +405,11 @@ TEST_F(ConfigFileTest, TrustedProxyEntriesAreChecked) {
 TEST_F(ConfigFileTest, SecretIsReadFromNamedVariable) {
   std::string_view text = "[auth]\njwt_secret_env = \"JWT\"\n[mail]\nsmtp_password_env = \"PW\"\n";
 
-  ConfigLoad load = this->load(text, {{"JWT", "jwt-value"}, {"PW", "pw-value"}});
+  ConfigLoad load =
+      this->load(text, {{"JWT", "jwt-value-that-is-at-least-32-bytes"}, {"PW", "pw-value"}});
 
   ASSERT_TRUE(load.config) << describe(load);
-  EXPECT_EQ(load.config->auth.jwt_secret, "jwt-value");
+  EXPECT_EQ(load.config->auth.jwt_secret, "jwt-value-that-is-at-least-32-bytes");
   EXPECT_EQ(load.config->mail.smtp_password, "pw-value");
 }
 
@@ -481,7 +482,7 @@ TEST(ConfigEnv, TopLevelOverridesApply) {
 
 TEST(ConfigEnv, SectionOverridesAreParsedByType) {
   EnvMap vars = {{"VEYRA_AUTH__ACCESS_TOKEN_TTL", "5s"},
-                 {"VEYRA_AUTH__JWT_SECRET", "jwt"},
+                 {"VEYRA_AUTH__JWT_SECRET", "jwt-secret-of-thirty-two-bytes!!"},
                  {"VEYRA_HTTP__THREADS", "2"},
                  {"VEYRA_HTTP__CORS_ORIGINS", "https://a,https://b"},
                  {"VEYRA_LOG__FORMAT", "json"},
@@ -496,7 +497,7 @@ TEST(ConfigEnv, SectionOverridesAreParsedByType) {
   ASSERT_TRUE(load.config) << describe(load);
   const Config& config = *load.config;
   EXPECT_EQ(config.auth.access_token_ttl, 5s);
-  EXPECT_EQ(config.auth.jwt_secret, "jwt");
+  EXPECT_EQ(config.auth.jwt_secret, "jwt-secret-of-thirty-two-bytes!!");
   EXPECT_EQ(config.http.threads, 2u);
   EXPECT_EQ(config.http.cors_origins, (std::vector<std::string>{"https://a", "https://b"}));
   EXPECT_EQ(config.log.format, "json");
@@ -633,6 +634,28 @@ TEST(ParseListen, RejectsMalformedText) {
   for (std::string_view text : cases) {
     EXPECT_EQ(parse_listen(text), std::nullopt) << text;
   }
+}
+
+}  // namespace
+}  // namespace veyra
+
+namespace veyra {
+namespace {
+
+TEST(ConfigJwtSecret, ShorterThan32BytesIsRefusedWithoutEchoingIt) {
+  std::vector<std::string> names = {"VEYRA_AUTH__JWT_SECRET"};
+  EnvLookup env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "VEYRA_AUTH__JWT_SECRET") return "too-short-secret";
+    return std::nullopt;
+  };
+
+  ConfigLoad load = load_config(std::nullopt, env, names);
+
+  ASSERT_FALSE(load.config);
+  ASSERT_EQ(load.errors.size(), 1u);
+  EXPECT_EQ(load.errors[0].key, "VEYRA_AUTH__JWT_SECRET");
+  EXPECT_NE(load.errors[0].reason.find("at least 32"), std::string::npos);
+  EXPECT_EQ(load.errors[0].to_string().find("too-short-secret"), std::string::npos);
 }
 
 }  // namespace

@@ -14,6 +14,8 @@
 #include <chrono>
 #include <thread>
 
+#include "core/config.h"
+#include "core/log.h"
 #include "http/router.h"
 
 namespace veyra::http {
@@ -77,6 +79,13 @@ class RawClient {
 
 class ServerTest : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() {
+    // Shutdown and failure lines are expected here; keep the test output readable.
+    LogConfig quiet;
+    quiet.level = "error";
+    init_logging(quiet);
+  }
+
   void SetUp() override {
     router_.add(Method::get, "/hello", [](Request&) -> boost::asio::awaitable<Response> {
       co_return Response::json(200, R"({"hello":"world"})");
