@@ -72,7 +72,8 @@ class SessionRepository {
   virtual Result<bool> revoke(std::string_view session_id, std::string_view user_id,
                               std::int64_t now, std::string_view reason) = 0;
 
-  // Revokes every live session of the user; returns the ids it revoked.
+  // Revokes every live session of the user (not revoked, not expired); returns their ids,
+  // newest first. Expired sessions stay "expired" in the inventory.
   virtual Result<std::vector<std::string>> revoke_all(std::string_view user_id, std::int64_t now,
                                                       std::string_view reason) = 0;
 

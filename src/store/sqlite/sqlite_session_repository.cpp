@@ -39,11 +39,11 @@ constexpr std::string_view kRevokeSession =
 constexpr std::string_view kSelectOwnedSession =
     "SELECT 1 FROM sessions WHERE id = ?1 AND user_id = ?2";
 constexpr std::string_view kSelectUnrevokedIdsOfUser =
-    "SELECT id FROM sessions WHERE user_id = ?1 AND revoked_at IS NULL "
+    "SELECT id FROM sessions WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2 "
     "ORDER BY created_at DESC, id DESC";
 constexpr std::string_view kRevokeSessionsOfUser =
     "UPDATE sessions SET revoked_at = ?2, revoked_reason = ?3 "
-    "WHERE user_id = ?1 AND revoked_at IS NULL";
+    "WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2";
 constexpr std::string_view kTouchSession =
     "UPDATE sessions SET last_used_at = ?2 WHERE id = ?1 AND last_used_at < ?3";
 constexpr std::string_view kSelectRevokedSince =
@@ -291,6 +291,7 @@ Result<std::vector<std::string>> SqliteSessionRepository::revoke_all(std::string
     Result<SqliteStatement> select = (*connection)->prepare(kSelectUnrevokedIdsOfUser);
     if (!select) return std::move(select).error();
     select->bind_text(1, user_id);
+    select->bind_int64(2, now);
     for (;;) {
       Result<bool> row = select->step();
       if (!row) return std::move(row).error();

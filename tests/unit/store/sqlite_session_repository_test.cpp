@@ -245,6 +245,19 @@ TEST_F(SessionRepositoryTest, RevokeAllReturnsTheIdsItRevokedAndSkipsRevokedOnes
   EXPECT_FALSE(stored("ses_bob").revoked_at.has_value());
 }
 
+TEST_F(SessionRepositoryTest, RevokeAllLeavesExpiredSessionsExpired) {
+  SessionRecord old = session("ses_old", "usr_ann", kNow);
+  old.expires_at = kNow + 5;
+  ASSERT_TRUE(sessions().create(old, "h-old").ok());
+  ASSERT_TRUE(sessions().create(session("ses_new", "usr_ann", kNow + 1), "h-new").ok());
+
+  auto revoked = sessions().revoke_all("usr_ann", kNow + 10, "password_changed");
+
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_EQ(*revoked, (std::vector<std::string>{"ses_new"}));
+  EXPECT_FALSE(stored("ses_old").revoked_at.has_value());
+}
+
 TEST_F(SessionRepositoryTest, TouchWritesAtMostOnceAMinute) {
   ASSERT_TRUE(sessions().create(session("ses_1"), "hash-1").ok());
 
