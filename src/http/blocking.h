@@ -75,18 +75,20 @@ template <class F, class R = std::invoke_result_t<F&>>
 boost::asio::awaitable<R> run_blocking(BlockingPool& pool, F fn) {
   static_assert(detail::IsResult<R>::value, "run_blocking needs a function returning Result<T>");
   auto executor = co_await boost::asio::this_coro::executor;
-  co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(R)>(
-      [&pool, executor](auto handler, F f) {
-        using CompletionHandler = decltype(handler);
-        using Job = detail::BlockingJob<R, F, CompletionHandler, decltype(executor)>;
-        std::unique_ptr<BlockingPool::Job> job =
-            std::make_unique<Job>(std::move(f), std::move(handler), executor);
-        if (pool.submit(job)) return;
-        // Refused: answer from the job's own handler, on the coroutine's executor.
-        auto* refused = static_cast<Job*>(job.get());
-        refused->refuse();
-      },
-      boost::asio::use_awaitable, std::move(fn));
+  // Named, not a temporary inside the co_await expression: GCC 12 destroys such temporaries
+  // twice, which released the connection's strand one time too many per call.
+  auto initiation = [&pool, executor](auto handler, F f) {
+    using CompletionHandler = decltype(handler);
+    using Job = detail::BlockingJob<R, F, CompletionHandler, decltype(executor)>;
+    std::unique_ptr<BlockingPool::Job> job =
+        std::make_unique<Job>(std::move(f), std::move(handler), executor);
+    if (pool.submit(job)) return;
+    // Refused: answer from the job's own handler, on the coroutine's executor.
+    static_cast<Job*>(job.get())->refuse();
+  };
+  R result = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(R)>(
+      std::move(initiation), boost::asio::use_awaitable, std::move(fn));
+  co_return result;
 }
 
 }  // namespace veyra::http

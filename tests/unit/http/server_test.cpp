@@ -12,10 +12,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "core/config.h"
 #include "core/log.h"
+#include "http/blocking.h"
 #include "http/router.h"
 
 namespace veyra::http {
@@ -109,6 +111,10 @@ class ServerTest : public ::testing::Test {
       throw std::runtime_error("secret internal detail");
       co_return Response::json(200, "{}");
     });
+    router_.add(Method::get, "/blocking", [this](Request&) -> boost::asio::awaitable<Response> {
+      auto answer = co_await run_blocking(pool_, [] { return Result<int>(42); });
+      co_return Response::json(200, answer ? R"({"answer":42})" : R"({"answer":null})");
+    });
     router_.add(Method::get, "/stream", [](Request&) -> boost::asio::awaitable<Response> {
       Response response = Response::text(200, "", "text/event-stream");
       response.stream = [](BodyWriter& writer) -> boost::asio::awaitable<void> {
@@ -144,6 +150,7 @@ class ServerTest : public ::testing::Test {
     return client.read_all();
   }
 
+  BlockingPool pool_{2, 64};
   Router router_;
   std::unique_ptr<Server> server_;
   std::thread thread_;
@@ -372,6 +379,29 @@ TEST_F(ServerTest, CorsAllowsConfiguredOriginAndPreflight) {
   EXPECT_EQ(preflight.rfind("HTTP/1.1 204", 0), 0u) << preflight;
   EXPECT_NE(preflight.find("Access-Control-Allow-Methods: POST"), std::string::npos);
   EXPECT_EQ(other.find("Access-Control-Allow-Origin"), std::string::npos);
+}
+
+// Many awaited blocking jobs on one keep-alive connection, and on several at once: each
+// must leave the connection's strand as it found it.
+TEST_F(ServerTest, BlockingJobsOnKeepAliveConnections) {
+  start();
+  auto run_client = [this] {
+    RawClient client(port_);
+    int answered = 0;
+    for (int i = 0; i < 150; ++i) {
+      if (!client.send("GET /blocking HTTP/1.1\r\nHost: x\r\n\r\n")) break;
+      if (client.read_until(R"({"answer":42})").find(R"({"answer":42})") == std::string::npos) {
+        break;
+      }
+      ++answered;
+    }
+    return answered;
+  };
+
+  std::vector<std::future<int>> clients;
+  for (int i = 0; i < 4; ++i) clients.push_back(std::async(std::launch::async, run_client));
+
+  for (auto& client : clients) EXPECT_EQ(client.get(), 150);
 }
 
 TEST_F(ServerTest, StopLetsInFlightRequestFinish) {
