@@ -113,6 +113,17 @@ asio::awaitable<void> Server::Impl::drain() {
   io_.stop();
 }
 
+asio::awaitable<void> Server::Impl::periodic(std::chrono::milliseconds period,
+                                             std::function<void()> task) {
+  asio::steady_timer timer(io_);
+  while (!draining_) {
+    timer.expires_after(period);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec || draining_) co_return;
+    task();
+  }
+}
+
 void Server::Impl::stop() {
   asio::post(io_, [this] { begin_shutdown(); });
 }
@@ -181,19 +192,9 @@ void Server::on_drained(std::function<void()> hook) {
 }
 
 void Server::run_every(std::chrono::milliseconds period, std::function<void()> task) {
-  Impl& impl = *impl_;
-  asio::co_spawn(
-      impl.io_,
-      [&impl, period, task = std::move(task)]() -> asio::awaitable<void> {
-        asio::steady_timer timer(impl.io_);
-        while (!impl.draining_) {
-          timer.expires_after(period);
-          auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-          if (ec || impl.draining_) co_return;
-          task();
-        }
-      },
-      asio::detached);
+  // A member coroutine, not a capturing coroutine lambda: GCC 12 can destroy the captures of
+  // such a lambda twice.
+  asio::co_spawn(impl_->io_, impl_->periodic(period, std::move(task)), asio::detached);
 }
 
 asio::io_context& Server::io_context() {

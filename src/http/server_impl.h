@@ -35,6 +35,10 @@ class Server::Impl {
   bool run();
   void stop();
 
+  // Calls `task` every `period` until the drain starts.
+  boost::asio::awaitable<void> periodic(std::chrono::milliseconds period,
+                                        std::function<void()> task);
+
   // connection.cpp
   boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket);
 
