@@ -56,6 +56,7 @@ fuzz:
 bench: build
 	@scripts/install-deps.sh bench
 	bench/http_core.sh
+	bench/login_flood.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
