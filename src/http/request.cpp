@@ -8,6 +8,10 @@ namespace {
 constexpr std::array<std::string_view, 7> kMethodNames = {"GET",   "HEAD",   "POST",   "PUT",
                                                           "PATCH", "DELETE", "OPTIONS"};
 
+}  // namespace
+
+namespace {
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -15,13 +19,14 @@ int hex_value(char c) {
   return -1;
 }
 
-// Form-style decoding: '+' is a space, %XX a byte; a broken escape is kept as written.
-std::string decode_query_component(std::string_view text) {
+}  // namespace
+
+std::string percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
                hex_value(text[i + 2]) >= 0) {
@@ -33,8 +38,6 @@ std::string decode_query_component(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string_view method_name(Method method) {
   auto index = static_cast<std::size_t>(method);
@@ -88,9 +91,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     std::size_t eq = pair.find('=');
     std::string_view key = pair.substr(0, eq);
-    if (decode_query_component(key) != name) continue;
-    return eq == std::string_view::npos ? std::string()
-                                        : decode_query_component(pair.substr(eq + 1));
+    if (percent_decode(key, true) != name) continue;
+    return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
   }
   return std::nullopt;
 }

@@ -48,6 +48,10 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
+// Decodes %XX escapes (and '+' as a space when `plus_is_space`, for query strings); a
+// malformed escape is kept as written.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
 // Case-insensitive ASCII comparison, for header names and tokens.
 bool iequals(std::string_view a, std::string_view b);
 

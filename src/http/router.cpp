@@ -18,29 +18,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes a path segment; a malformed escape is kept as written.
-std::string decode_segment(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
-        hex_digit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
 // Returns the number of literal segments matched, or -1 when `route` does not fit `parts`.
 int score(const Route& route, const std::vector<std::string_view>& parts) {
   if (route.segments.size() != parts.size()) return -1;
@@ -113,7 +90,7 @@ RouteMatch Router::match(Method method, std::string_view path,
   params.clear();
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const Route::Segment& segment = best->segments[i];
-    if (segment.is_param) params.emplace_back(segment.text, decode_segment(parts[i]));
+    if (segment.is_param) params.emplace_back(segment.text, percent_decode(parts[i], false));
   }
   result.kind = MatchKind::found;
   result.route = best;
