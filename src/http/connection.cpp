@@ -290,8 +290,14 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     std::string_view client_id = request.header("X-Request-Id");
     request.request_id = valid_request_id(client_id) ? std::string(client_id) : new_id("req_");
     if (!options_.trusted_proxies.empty()) {
-      request.client_ip =
-          client_address(peer, request.header("X-Forwarded-For"), options_.trusted_proxies);
+      // Several X-Forwarded-For headers read as one list, in order (RFC 9110 field lines).
+      std::string forwarded;
+      for (const Header& header : request.headers) {
+        if (!iequals(header.name, "X-Forwarded-For")) continue;
+        if (!forwarded.empty()) forwarded += ", ";
+        forwarded += header.value;
+      }
+      request.client_ip = client_address(peer, forwarded, options_.trusted_proxies);
     }
     exchange.keep_alive = message.keep_alive() && !draining_;
 
