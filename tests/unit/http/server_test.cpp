@@ -103,6 +103,9 @@ class ServerTest : public ::testing::Test {
         Method::get, "/items/{item_id}", [](Request& request) -> boost::asio::awaitable<Response> {
           co_return Response::text(200, std::string(request.param("item_id")), "text/plain");
         });
+    router_.add(Method::get, "/whoami", [](Request& request) -> boost::asio::awaitable<Response> {
+      co_return Response::text(200, "ip=" + request.client_ip, "text/plain");
+    });
     router_.add(Method::get, "/slow", [](Request&) -> boost::asio::awaitable<Response> {
       co_await sleep_for(400ms);
       co_return Response::json(200, R"({"slow":true})");
@@ -125,8 +128,9 @@ class ServerTest : public ::testing::Test {
     });
   }
 
-  void start(HttpConfig http = {}) {
+  void start(HttpConfig http = {}, std::vector<Cidr> trusted = {}) {
     ServerOptions options;
+    options.trusted_proxies = std::move(trusted);
     options.listen = {"127.0.0.1", 0};
     options.http = http;
     options.http.threads = 2;
@@ -402,6 +406,26 @@ TEST_F(ServerTest, BlockingJobsOnKeepAliveConnections) {
   for (int i = 0; i < 4; ++i) clients.push_back(std::async(std::launch::async, run_client));
 
   for (auto& client : clients) EXPECT_EQ(client.get(), 150);
+}
+
+TEST_F(ServerTest, ForwardedForIsBelievedOnlyFromTrustedPeers) {
+  start({}, {*Cidr::parse("127.0.0.1")});
+
+  std::string reply = roundtrip(
+      "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 6.6.6.6, 198.51.100.7\r\n"
+      "X-Forwarded-For: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+  EXPECT_NE(reply.find("ip=198.51.100.7"), std::string::npos) << reply;
+}
+
+TEST_F(ServerTest, ForwardedForIsIgnoredWithoutTrustedProxies) {
+  start();
+
+  std::string reply = roundtrip(
+      "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.7\r\n"
+      "Connection: close\r\n\r\n");
+
+  EXPECT_NE(reply.find("ip=127.0.0.1"), std::string::npos) << reply;
 }
 
 TEST_F(ServerTest, StopLetsInFlightRequestFinish) {
