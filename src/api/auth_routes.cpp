@@ -27,6 +27,27 @@ auth::ClientInfo client_info(const Request& request) {
   return {request.client_ip, std::string(request.header("User-Agent"))};
 }
 
+// The fields register and login share (email and password, both required), and the body for
+// whatever else the endpoint reads.
+struct Credentials {
+  boost::json::object body;
+  std::string email;
+  std::string password;
+};
+
+Result<Credentials> read_credentials(const Request& request) {
+  auto body = parse_json_object(request.body);
+  if (!body) return std::move(body).error();
+  auto email = required_string(*body, "email");
+  if (!email) return std::move(email).error();
+  auto password = required_string(*body, "password");
+  if (!password) return std::move(password).error();
+  // The strings are copied before the body moves: the views point into it.
+  Credentials credentials{{}, std::string(*email), std::string(*password)};
+  credentials.body = std::move(*body);
+  return credentials;
+}
+
 // Logout takes an optional body: nothing at all means {}.
 Result<boost::json::object> optional_body(const Request& request) {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -42,17 +63,14 @@ void add_auth_routes(http::Router& router, const AuthRouteDeps& d) {
   auto deps = std::make_shared<AuthRouteDeps>(d);
 
   router.add(Method::post, "/v1/auth/register", [deps](Request& request) -> awaitable<Response> {
-    auto body = parse_json_object(request.body);
-    if (!body) co_return Response::error(body.error());
-    auto email = required_string(*body, "email");
-    if (!email) co_return Response::error(email.error());
-    auto password = required_string(*body, "password");
-    if (!password) co_return Response::error(password.error());
-    auto name = optional_string(*body, "name");
+    auto credentials = read_credentials(request);
+    if (!credentials) co_return Response::error(credentials.error());
+    auto name = optional_string(credentials->body, "name");
     if (!name) co_return Response::error(name.error());
 
-    accounts::NewAccount account{*email, *password, *name, deps->default_plan};
-    auto user = co_await http::run_blocking(deps->blocking_pool,
+    accounts::NewAccount account{credentials->email, credentials->password, *name,
+                                 deps->default_plan};
+    auto user = co_await http::run_blocking(deps->password_pool,
                                             [&] { return deps->registration.create(account); });
     if (!user) co_return Response::error(user.error());
     boost::json::object out;
@@ -61,16 +79,13 @@ void add_auth_routes(http::Router& router, const AuthRouteDeps& d) {
   });
 
   router.add(Method::post, "/v1/auth/login", [deps](Request& request) -> awaitable<Response> {
-    auto body = parse_json_object(request.body);
-    if (!body) co_return Response::error(body.error());
-    auto email = required_string(*body, "email");
-    if (!email) co_return Response::error(email.error());
-    auto password = required_string(*body, "password");
-    if (!password) co_return Response::error(password.error());
+    auto credentials = read_credentials(request);
+    if (!credentials) co_return Response::error(credentials.error());
 
     auth::ClientInfo client = client_info(request);
-    auto login = co_await http::run_blocking(
-        deps->password_pool, [&] { return deps->auth.login(*email, *password, client); });
+    auto login = co_await http::run_blocking(deps->password_pool, [&] {
+      return deps->auth.login(credentials->email, credentials->password, client);
+    });
     if (!login) co_return Response::error(login.error());
     request.principal_id = login->tokens->session_id;
     co_return json_response(200, token_pair_json(*login->tokens));
