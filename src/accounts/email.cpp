@@ -45,9 +45,4 @@ std::string email_key(std::string_view email) {
   return key;
 }
 
-std::string_view email_local_part(std::string_view email) {
-  std::size_t at = email.rfind('@');
-  return at == std::string_view::npos ? email : email.substr(0, at);
-}
-
 }  // namespace veyra::accounts

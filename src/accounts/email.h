@@ -16,7 +16,4 @@ std::optional<std::string> normalize_email(std::string_view input);
 // The key accounts are unique on: the whole address lower-cased (ASCII).
 std::string email_key(std::string_view email);
 
-// The part before the last '@'.
-std::string_view email_local_part(std::string_view email);
-
 }  // namespace veyra::accounts

@@ -1,6 +1,5 @@
 #include "core/crypto.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "core/ids.h"
@@ -25,11 +24,6 @@ std::string random_secret(unsigned bits) {
   // Each base62 character carries log2(62) ~ 5.95 bits.
   std::size_t length = (bits * 100 + 594) / 595;
   return random_base62(length);
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace veyra

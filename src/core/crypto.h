@@ -12,7 +12,4 @@ std::string sha256_hex(std::string_view data);
 // A fresh secret of about `bits` bits of entropy as base62 text, from libsodium's CSPRNG.
 std::string random_secret(unsigned bits = 256);
 
-// Constant-time equality for secrets of possibly different lengths (the length may leak).
-bool constant_time_equal(std::string_view a, std::string_view b);
-
 }  // namespace veyra
