@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_TARGETS := fuzz_client_address fuzz_request_target fuzz_http_request
 
 .DEFAULT_GOAL := all
-.PHONY: all deps deps-test build serve test unit e2e fuzz bench format clean
+.PHONY: all deps deps-test build serve test unit e2e fuzz bench bench-gateway format clean
 
 all: build
 
@@ -57,6 +57,11 @@ bench: build
 	@scripts/install-deps.sh bench
 	bench/http_core.sh
 	bench/login_flood.sh
+
+# Veyra beside the mock and the Portkey gateway (installed by the script with npm ci).
+bench-gateway: build
+	@scripts/install-deps.sh bench
+	bench/gateway.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -13,7 +13,7 @@ build_pkgs=(
   libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
 )
 test_pkgs=(googletest libgtest-dev clang libclang-rt-14-dev nodejs npm procps)
-bench_pkgs=(wrk procps libbenchmark-dev)
+bench_pkgs=(wrk procps curl libbenchmark-dev)
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in
