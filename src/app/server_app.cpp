@@ -6,9 +6,12 @@
 
 #include "accounts/registration.h"
 #include "api/auth_routes.h"
+#include "api/model_routes.h"
 #include "api/service_routes.h"
+#include "api/usage_routes.h"
 #include "app/auth_stack.h"
 #include "app/commands.h"
+#include "app/gateway_stack.h"
 #include "core/blocking_pool.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -112,6 +115,14 @@ int ServerApp::serve() {
   }
   AuthStack& auth = **auth_stack;
 
+  auto gateway_stack = GatewayStack::build(config_, *database, blocking_pool, clock);
+  if (!gateway_stack) {
+    log_event(LogLevel::error, "gateway_setup_failed",
+              {{"reason", gateway_stack.error().message}});
+    return kExitFailure;
+  }
+  GatewayStack& models = **gateway_stack;
+
   MetricsRegistry metrics;
   http::Router router;
   api::add_service_routes(router, {*database, blocking_pool, metrics});
@@ -119,6 +130,8 @@ int ServerApp::serve() {
                                password_pool, clock,       config_.default_plan};
   api::add_auth_routes(router, auth_deps);
   api::add_account_routes(router, auth_deps);
+  api::add_model_routes(router, {auth.tokens, *models.gateway});
+  api::add_usage_routes(router, {auth.tokens, database->usage(), blocking_pool, clock});
 
   http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,
                               config_.log.access};
@@ -136,6 +149,13 @@ int ServerApp::serve() {
   metrics.add_gauge("veyra_auth_revoked_sessions", "Revoked sessions tracked in memory.",
                     [&] { return static_cast<double>(auth.revoked.size()); });
   server.run_every(std::chrono::minutes(1), [&] { auth.revoked.prune(clock.now()); });
+  metrics.add_gauge("veyra_usage_queue_depth", "Usage records waiting to be written.",
+                    [&] { return static_cast<double>(models.usage->queued()); });
+  metrics.add_gauge("veyra_usage_records_dropped", "Usage records dropped on a full queue.",
+                    [&] { return static_cast<double>(models.usage->dropped()); });
+  server.run_every(std::chrono::seconds(1), [&] { models.usage->flush_async(); });
+  // Streams that ended during the drain recorded their usage; write it all before exiting.
+  server.on_drained([&] { models.usage->flush_now(); });
 
   if (Status listening = server.listen(); !listening) {
     log_event(LogLevel::error, "listen_failed", {{"reason", listening.error().message}});

@@ -94,4 +94,14 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return bytes;
 }
 
+std::string base64_encode(std::string_view bytes) {
+  std::string text = base64url_encode(bytes);
+  for (char& c : text) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  text.append((4 - text.size() % 4) % 4, '=');
+  return text;
+}
+
 }  // namespace veyra

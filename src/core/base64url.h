@@ -15,6 +15,10 @@ namespace veyra {
 // The unpadded base64url text of `bytes`. Allocates only the result.
 std::string base64url_encode(std::string_view bytes);
 
+// Standard base64 (RFC 4648 section 4: '+' and '/', padded with '='), as the OpenAI API
+// uses for embeddings with encoding_format "base64".
+std::string base64_encode(std::string_view bytes);
+
 // The bytes `text` spells, or nullopt when `text` is not canonical unpadded base64url.
 // Allocates only the result.
 std::optional<std::string> base64url_decode(std::string_view text);

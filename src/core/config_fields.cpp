@@ -242,6 +242,28 @@ std::vector<Field> make_fields() {
       url_field("oauth.google.issuer", [](Config& c) -> auto& { return c.google.issuer; },
                 {"https://", "http://"}, false),
 
+      duration_field("upstream.connect_timeout",
+                     [](Config& c) -> auto& { return c.upstream.connect_timeout; }, true),
+      duration_field("upstream.first_byte_timeout",
+                     [](Config& c) -> auto& { return c.upstream.first_byte_timeout; }, true),
+      duration_field("upstream.idle_timeout",
+                     [](Config& c) -> auto& { return c.upstream.idle_timeout; }, true),
+      integer_field<unsigned>("upstream.max_connections_per_origin",
+                              [](Config& c) -> auto& { return c.upstream.max_connections_per_origin; },
+                              1),
+      integer_field<unsigned>("upstream.max_idle_per_origin",
+                              [](Config& c) -> auto& { return c.upstream.max_idle_per_origin; }, 0),
+      duration_field("upstream.pool_idle_timeout",
+                     [](Config& c) -> auto& { return c.upstream.pool_idle_timeout; }, true),
+      text_field("upstream.ca_file", [](Config& c) -> auto& { return c.upstream.ca_file; }),
+      integer_field<unsigned>("upstream.failure_threshold",
+                              [](Config& c) -> auto& { return c.upstream.failure_threshold; }, 1),
+      duration_field("upstream.cooldown",
+                     [](Config& c) -> auto& { return c.upstream.cooldown; }, false),
+      integer_field<std::uint32_t>("upstream.anthropic_max_tokens",
+                                   [](Config& c) -> auto& { return c.upstream.anthropic_max_tokens; },
+                                   1),
+
       non_empty_field("defaults.plan", [](Config& c) -> auto& { return c.default_plan; }),
   };
   // clang-format on

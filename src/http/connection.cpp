@@ -1,6 +1,8 @@
 // One keep-alive HTTP/1.1 connection: read a request within the limits and timeouts, run
 // its handler, write the response (whole or streamed), log it, count it, repeat.
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
@@ -23,6 +25,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -210,7 +213,70 @@ void log_exchange(const Exchange& exchange, const RouteMatch& match) {
              {"bytes_in", exchange.bytes_in},
              {"bytes_out", exchange.bytes_out},
              {"client_ip", request.client_ip},
-             {"principal", request.principal_id}});
+             {"principal", request.principal_id},
+             {"model", request.model}});
+}
+
+}  // namespace
+
+namespace {
+
+// What respond() needs of the connection coroutine's state; all of it outlives the call.
+struct Answer {
+  const Router& router;
+  const ServerOptions& options;
+  beast::tcp_stream& stream;
+  Exchange& exchange;
+  const RouteMatch& match;
+  std::optional<Response>& early;
+  bool preflight;
+  const std::atomic<bool>& draining;
+};
+
+// Makes the answer (an early refusal, a CORS preflight, a routing error, or the handler's)
+// and writes it. Returns false when the write failed.
+asio::awaitable<bool> respond(Answer& a) {
+  Request& request = a.exchange.request;
+  Response response;
+  if (a.early) {
+    response = std::move(*a.early);
+  } else if (a.preflight) {
+    response = preflight_response(a.router, request);
+  } else if (a.match.kind == MatchKind::not_found) {
+    response = Response::error(ErrorCode::not_found, "No route for " + std::string(request.path));
+  } else if (a.match.kind == MatchKind::method_not_allowed) {
+    response = Response::error(ErrorCode::method_not_allowed,
+                               std::string(method_name(request.method)) + " is not allowed on " +
+                                   std::string(request.path) + ".");
+    response.set_header("Allow", a.match.allow);
+  } else {
+    try {
+      response = co_await a.match.route->handler(request);
+    } catch (const std::exception& e) {
+      log_event(LogLevel::error, "handler_failed",
+                {{"request_id", request.request_id}, {"route", request.route}, {"what", e.what()}});
+      response = Response::error(ErrorCode::internal_error);
+    }
+  }
+  if (a.draining) a.exchange.keep_alive = false;
+  co_return co_await write_response(a.stream, a.options, a.exchange, std::move(response));
+}
+
+// Runs beside respond() on watch_client routes: a read on the idle socket ends with EOF or
+// an error when the client goes away, which is passed on to the request. Bytes that arrive
+// instead are a pipelined next request: they stay in `buffer` and watching stops. Returns
+// only when respond() finishes and cancels it.
+asio::awaitable<void> watch_client(tcp::socket& socket, beast::flat_buffer& buffer,
+                                   Request& request) {
+  auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kTuple);
+  if (!ec) {
+    buffer.commit(n);
+  } else if (ec != asio::error::operation_aborted) {
+    request.client.mark_gone();
+  }
+  if (ec == asio::error::operation_aborted) co_return;
+  asio::steady_timer until_cancelled(socket.get_executor(), asio::steady_timer::time_point::max());
+  co_await until_cancelled.async_wait(kTuple);
 }
 
 }  // namespace
@@ -344,32 +410,15 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     request.body = std::move(message.body());
     exchange.bytes_in = request.body.size();
 
-    // The answer: an early refusal, a CORS preflight, a routing error, or the handler's.
-    Response response;
-    if (early) {
-      response = std::move(*early);
-    } else if (preflight) {
-      response = preflight_response(router_, request);
-    } else if (match.kind == MatchKind::not_found) {
-      response = Response::error(ErrorCode::not_found, "No route for " + std::string(request.path));
-    } else if (match.kind == MatchKind::method_not_allowed) {
-      response = Response::error(ErrorCode::method_not_allowed,
-                                 std::string(method_name(request.method)) + " is not allowed on " +
-                                     std::string(request.path) + ".");
-      response.set_header("Allow", match.allow);
+    // The answer, with the client watched meanwhile when the route asks for it.
+    bool written = false;
+    Answer answer{router_, options_, stream, exchange, match, early, preflight, draining_};
+    if (match.route != nullptr && match.route->options.watch_client && !early && !preflight) {
+      auto outcome = co_await (respond(answer) || watch_client(stream.socket(), buffer, request));
+      written = outcome.index() == 0 && std::get<0>(outcome);
     } else {
-      try {
-        response = co_await match.route->handler(request);
-      } catch (const std::exception& e) {
-        log_event(
-            LogLevel::error, "handler_failed",
-            {{"request_id", request.request_id}, {"route", request.route}, {"what", e.what()}});
-        response = Response::error(ErrorCode::internal_error);
-      }
+      written = co_await respond(answer);
     }
-    if (draining_) exchange.keep_alive = false;
-
-    bool written = co_await write_response(stream, options_, exchange, std::move(response));
     double seconds = std::chrono::duration<double>(Clock::now() - exchange.start).count();
     metrics_.observe(exchange.route_index, exchange.status, seconds, exchange.bytes_in,
                      exchange.bytes_out);

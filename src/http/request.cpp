@@ -97,4 +97,23 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   return std::nullopt;
 }
 
+void ClientWatch::on_gone(std::function<void()> callback) {
+  callback_ = std::move(callback);
+  if (gone_ && callback_) {
+    auto run = std::move(callback_);
+    callback_ = nullptr;
+    run();
+  }
+}
+
+void ClientWatch::mark_gone() {
+  if (gone_) return;
+  gone_ = true;
+  if (callback_) {
+    auto run = std::move(callback_);
+    callback_ = nullptr;
+    run();
+  }
+}
+
 }  // namespace veyra::http

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,27 @@ struct Header {
   std::string_view value;
 };
 
+// Tells a handler, and the stream it returns, that the client went away (closed or reset its
+// connection) while the answer was still being made, so upstream work can be abandoned. The
+// connection watches only on routes that ask for it (RouteOptions::watch_client). Lives in
+// the Request; touched only on the connection's strand.
+class ClientWatch {
+ public:
+  bool client_gone() const { return gone_; }
+
+  // Runs `callback` once when the client goes away, at once when it already has. Replaces
+  // the callback set before; an empty function clears it. The callback runs on the
+  // connection's strand and must not throw.
+  void on_gone(std::function<void()> callback);
+
+  // Called by the connection when the client's side of the socket closed.
+  void mark_gone();
+
+ private:
+  bool gone_ = false;
+  std::function<void()> callback_;
+};
+
 struct Request {
   Method method = Method::get;
   std::string_view target;  // as sent: path plus optional "?query"
@@ -36,6 +58,8 @@ struct Request {
   std::string_view route;  // the matched pattern, e.g. "/v1/auth/sessions/{session_id}"
   std::vector<std::pair<std::string_view, std::string>> path_params;  // decoded values
   std::string principal_id;  // set by authentication, for the access log; never a secret
+  std::string model;         // the public model of a model call, for the access log
+  ClientWatch client;        // on watch_client routes: learns when the client goes away
 
   // First header with this name (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;

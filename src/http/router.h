@@ -21,6 +21,9 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
 struct RouteOptions {
   std::size_t max_body_bytes = 0;  // 0 = HttpConfig::max_body_bytes
+  // Watch the socket while the handler and its stream run, and tell Request::client when
+  // the client goes away (model calls abandon their upstream request then).
+  bool watch_client = false;
 };
 
 struct Route {

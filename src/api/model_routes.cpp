@@ -1,0 +1,178 @@
+#include "api/model_routes.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <memory>
+
+#include "api/auth_guard.h"
+#include "api/model_requests.h"
+#include "core/json.h"
+#include "http/multipart.h"
+
+namespace veyra::api {
+
+namespace {
+
+using boost::asio::awaitable;
+using http::Method;
+using http::Request;
+using http::Response;
+using providers::Capability;
+
+constexpr std::size_t kJsonBodyLimit = 16 * 1024 * 1024;        // room for images in chat
+constexpr std::size_t kAudioBodyLimit = 25 * 1000 * 1000 + 1024 * 1024;  // the file plus fields
+
+// Everything a call needs until its answer, stream included, has been written.
+struct CallState {
+  auth::Principal principal;
+  boost::json::object body;
+  http::MultipartForm form;
+  providers::ModelCall call;
+};
+
+boost::json::object model_json(const gateway::CatalogModel& model) {
+  boost::json::array capabilities;
+  for (Capability capability :
+       {Capability::chat, Capability::embeddings, Capability::images, Capability::audio}) {
+    if (model.can(capability)) capabilities.emplace_back(providers::capability_name(capability));
+  }
+  return {{"id", model.id},
+          {"object", "model"},
+          {"created", model.created},
+          {"owned_by", model.owned_by},
+          {"capabilities", std::move(capabilities)}};
+}
+
+// Hands the call to the gateway; a stream keeps `state` alive until it has been written.
+awaitable<Response> run_call(gateway::Gateway& gateway, const gateway::CatalogModel& model,
+                             std::shared_ptr<CallState> state) {
+  Response response = co_await gateway.call(model, state->call, state->principal);
+  if (response.stream) {
+    response.stream = [state, relay = std::move(response.stream)](http::BodyWriter& writer) {
+      return relay(writer);
+    };
+  }
+  co_return response;
+}
+
+// The shared steps of the JSON endpoints: authenticate, parse, validate, resolve, call.
+template <class Validate>
+awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request, Capability capability,
+                              Validate validate) {
+  auto principal = authenticate(deps.tokens, request);
+  if (!principal) co_return Response::error(principal.error());
+  auto body = parse_json_object(request.body);
+  if (!body) co_return Response::error(body.error());
+
+  auto state = std::make_shared<CallState>();
+  state->principal = std::move(*principal);
+  state->body = std::move(*body);
+  auto& call = state->call;
+  call.capability = capability;
+  call.body = &state->body;
+  call.client = &request.client;
+  call.request_id = request.request_id;
+  std::string model_id;
+  if (capability == Capability::chat) {
+    auto chat = validate_chat_request(state->body);
+    if (!chat) co_return Response::error(chat.error());
+    model_id = std::move(chat->model);
+    call.stream = chat->stream;
+    call.include_usage = chat->include_usage;
+  } else {
+    auto model = validate(state->body);
+    if (!model) co_return Response::error(model.error());
+    model_id = std::move(*model);
+  }
+  request.model = model_id;
+
+  auto model = deps.gateway.resolve(model_id, capability);
+  if (!model) co_return Response::error(model.error());
+  call.public_model = (*model)->id;
+  co_return co_await run_call(deps.gateway, **model, std::move(state));
+}
+
+Result<std::string> no_validation(const boost::json::object&) { return std::string(); }
+
+awaitable<Response> transcription_call(const ModelRouteDeps& deps, Request& request) {
+  auto principal = authenticate(deps.tokens, request);
+  if (!principal) co_return Response::error(principal.error());
+  auto form = http::parse_multipart_form(request.header("Content-Type"), request.body);
+  if (!form) co_return Response::error(form.error());
+  auto fields = validate_transcription_form(*form);
+  if (!fields) co_return Response::error(fields.error());
+  request.model = fields->model;
+
+  auto model = deps.gateway.resolve(fields->model, Capability::audio);
+  if (!model) co_return Response::error(model.error());
+  auto state = std::make_shared<CallState>();
+  state->principal = std::move(*principal);
+  state->form = std::move(*form);
+  request.body.clear();  // the file now lives in the form; do not hold it twice
+  request.body.shrink_to_fit();
+  auto& call = state->call;
+  call.capability = Capability::audio;
+  call.form = &state->form;
+  call.client = &request.client;
+  call.request_id = request.request_id;
+  call.public_model = (*model)->id;
+  co_return co_await run_call(deps.gateway, **model, std::move(state));
+}
+
+}  // namespace
+
+void add_model_routes(http::Router& router, const ModelRouteDeps& d) {
+  auto deps = std::make_shared<ModelRouteDeps>(d);
+  http::RouteOptions json_route{kJsonBodyLimit, true};
+  http::RouteOptions audio_route{kAudioBodyLimit, true};
+
+  router.add(Method::get, "/v1/models", [deps](Request& request) -> awaitable<Response> {
+    auto principal = authenticate(deps->tokens, request);
+    if (!principal) co_return Response::error(principal.error());
+    boost::json::array data;
+    for (const auto& model : deps->gateway.catalog().models()) data.push_back(model_json(*model));
+    boost::json::object out{{"object", "list"}, {"data", std::move(data)}};
+    co_return Response::json(200, boost::json::serialize(out));
+  });
+
+  router.add(Method::get, "/v1/models/{model}", [deps](Request& request) -> awaitable<Response> {
+    auto principal = authenticate(deps->tokens, request);
+    if (!principal) co_return Response::error(principal.error());
+    const auto* model = deps->gateway.catalog().find(request.param("model"));
+    if (model == nullptr) {
+      co_return Response::error(ErrorCode::model_not_found,
+                                "The model '" + std::string(request.param("model")) +
+                                    "' does not exist.",
+                                "model");
+    }
+    co_return Response::json(200, boost::json::serialize(model_json(*model)));
+  });
+
+  router.add(
+      Method::post, "/v1/chat/completions",
+      [deps](Request& request) -> awaitable<Response> {
+        co_return co_await json_call(*deps, request, Capability::chat, no_validation);
+      },
+      json_route);
+  router.add(
+      Method::post, "/v1/embeddings",
+      [deps](Request& request) -> awaitable<Response> {
+        co_return co_await json_call(*deps, request, Capability::embeddings,
+                                     validate_embeddings_request);
+      },
+      json_route);
+  router.add(
+      Method::post, "/v1/images/generations",
+      [deps](Request& request) -> awaitable<Response> {
+        co_return co_await json_call(*deps, request, Capability::images, validate_image_request);
+      },
+      json_route);
+  router.add(
+      Method::post, "/v1/audio/transcriptions",
+      [deps](Request& request) -> awaitable<Response> {
+        co_return co_await transcription_call(*deps, request);
+      },
+      audio_route);
+}
+
+}  // namespace veyra::api

@@ -1,0 +1,48 @@
+#include "app/gateway_stack.h"
+
+#include <map>
+
+#include "core/log.h"
+#include "providers/anthropic/anthropic_provider.h"
+#include "providers/openai/openai_provider.h"
+
+namespace veyra::app {
+
+GatewayStack::~GatewayStack() = default;
+
+Result<std::unique_ptr<GatewayStack>> GatewayStack::build(const Config& config,
+                                                          store::Database& database,
+                                                          BlockingPool& blocking_pool,
+                                                          const Clock& clock) {
+  auto stack = std::make_unique<GatewayStack>();
+  auto upstream = http::UpstreamClient::create(config.upstream);
+  if (!upstream) return std::move(upstream).error();
+  stack->upstream = std::move(*upstream);
+
+  std::map<std::string, providers::Provider*> by_id;
+  for (const ProviderConfig& provider : config.providers) {
+    if (provider.type == "anthropic") {
+      stack->providers.push_back(std::make_unique<providers::anthropic::AnthropicProvider>(
+          provider, config.upstream.anthropic_max_tokens, *stack->upstream, clock));
+    } else {
+      stack->providers.push_back(
+          std::make_unique<providers::openai::OpenAiProvider>(provider, *stack->upstream));
+    }
+    by_id[provider.id] = stack->providers.back().get();
+  }
+  stack->builtin = std::make_unique<providers::builtin::BuiltinProvider>(
+      clock, blocking_pool, nullptr);
+  by_id["builtin"] = stack->builtin.get();
+
+  auto catalog = gateway::ModelCatalog::build(config, by_id, clock.now());
+  if (!catalog) return std::move(catalog).error();
+  stack->catalog = std::move(*catalog);
+  stack->usage = std::make_unique<gateway::UsageMeter>(database.usage(), blocking_pool, clock);
+  gateway::RoutingOptions routing{config.upstream.failure_threshold,
+                                  static_cast<std::int64_t>(config.upstream.cooldown.count())};
+  stack->gateway =
+      std::make_unique<gateway::Gateway>(*stack->catalog, *stack->usage, clock, routing);
+  return stack;
+}
+
+}  // namespace veyra::app

@@ -1,0 +1,39 @@
+// The model gateway, wired once from the configuration: the upstream client, one provider
+// per [[providers]] entry plus the built-in one, the model catalog, the usage meter and the
+// Gateway service the model routes call.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/blocking_pool.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "gateway/catalog.h"
+#include "gateway/gateway.h"
+#include "gateway/usage_meter.h"
+#include "http/upstream_client.h"
+#include "providers/builtin/builtin_provider.h"
+#include "store/database.h"
+
+namespace veyra::app {
+
+class GatewayStack {
+ public:
+  // Fails when the TLS trust store cannot be loaded or a model names an unknown provider.
+  // Everything passed in must outlive the stack.
+  static Result<std::unique_ptr<GatewayStack>> build(const Config& config,
+                                                     store::Database& database,
+                                                     BlockingPool& blocking_pool,
+                                                     const Clock& clock);
+  ~GatewayStack();
+
+  std::unique_ptr<http::UpstreamClient> upstream;
+  std::unique_ptr<providers::builtin::BuiltinProvider> builtin;
+  std::vector<std::unique_ptr<providers::Provider>> providers;
+  std::unique_ptr<gateway::ModelCatalog> catalog;
+  std::unique_ptr<gateway::UsageMeter> usage;
+  std::unique_ptr<gateway::Gateway> gateway;
+};
+
+}  // namespace veyra::app
