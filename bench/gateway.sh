@@ -350,6 +350,12 @@ access = false
 [auth]
 access_token_ttl = "1h"
 
+# The upstream pool holds 256 connections per origin by default, and the held streams need
+# one each; their silence between chunks must not outlast the idle timeout while they open.
+[upstream]
+max_connections_per_origin = $((veyra_open_streams + 256))
+idle_timeout = "10m"
+
 [[providers]]
 id = "mock"
 type = "openai"
