@@ -13,6 +13,7 @@
 #include "core/result.h"
 #include "store/secret_repository.h"
 #include "store/session_repository.h"
+#include "store/usage_repository.h"
 #include "store/user_repository.h"
 
 namespace veyra::store {
@@ -74,6 +75,7 @@ class Database {
   virtual SecretRepository& secrets() = 0;
   virtual UserRepository& users() = 0;
   virtual SessionRepository& sessions() = 0;
+  virtual UsageRepository& usage() = 0;
 
   // The engine name, e.g. "sqlite".
   virtual std::string_view kind() const = 0;

@@ -7,6 +7,7 @@
 #include "store/sqlite/sqlite_pool.h"
 #include "store/sqlite/sqlite_secret_repository.h"
 #include "store/sqlite/sqlite_session_repository.h"
+#include "store/sqlite/sqlite_usage_repository.h"
 #include "store/sqlite/sqlite_user_repository.h"
 
 namespace veyra::store {
@@ -21,6 +22,7 @@ class SqliteDatabase final : public Database {
   SecretRepository& secrets() override { return secrets_; }
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
+  UsageRepository& usage() override { return usage_; }
   std::string_view kind() const override { return "sqlite"; }
 
   // For the SQLite repositories and tests; safe to use from any thread.
@@ -33,6 +35,7 @@ class SqliteDatabase final : public Database {
   SqliteSecretRepository secrets_;
   SqliteUserRepository users_;
   SqliteSessionRepository sessions_;
+  SqliteUsageRepository usage_;
 };
 
 }  // namespace veyra::store
