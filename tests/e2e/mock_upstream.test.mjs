@@ -298,3 +298,202 @@ test('MockUpstream.CountsStreamsTheClientAbandoned', async () => {
   assert.equal(after.streams_started, before.streams_started + 1);
   assert.equal(after.streams_completed, before.streams_completed);
 });
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/messages: the fake of Anthropic's Messages API, spoken to with plain fetch.
+
+const anthropicHeaders = {
+  'content-type': 'application/json',
+  'x-api-key': 'sk-ant-mock-test',
+  'anthropic-version': '2023-06-01',
+};
+
+function anthropic(body, headers = anthropicHeaders) {
+  return fetch(`${baseUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+// The events of a server-sent event body, as [{event, data}] with the data parsed.
+function sseEvents(text) {
+  return text.split('\n\n').filter((block) => block.trim() !== '').map((block) => ({
+    event: /^event: (.*)$/m.exec(block)?.[1],
+    data: JSON.parse(/^data: (.*)$/m.exec(block)[1]),
+  }));
+}
+
+test('MockUpstream.AnthropicAnswersAMessageAndRecordsTheRequest', async () => {
+  const response = await anthropic({
+    model: 'claude-mock',
+    max_tokens: 100,
+    system: 'Be brief.',
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello   there' }] }],
+  });
+  const last = await (await fetch(`${baseUrl}/_mock/last`)).json();
+
+  assert.equal(response.status, 200);
+  const message = await response.json();
+  assert.match(message.id, /^msg_/);
+  assert.equal(message.type, 'message');
+  assert.equal(message.role, 'assistant');
+  assert.equal(message.model, 'claude-mock');
+  assert.deepEqual(message.content, [{ type: 'text', text: 'You said: Hello there' }]);
+  assert.equal(message.stop_reason, 'end_turn');
+  assert.equal(message.stop_sequence, null);
+  assert.equal(message.usage.output_tokens, 5);  // You, said, :, Hello, there
+  assert.ok(message.usage.input_tokens > message.usage.output_tokens);
+  assert.equal(last.path, '/v1/messages');
+  assert.equal(last.headers['x-api-key'], 'sk-ant-mock-test');
+  assert.equal(last.headers['anthropic-version'], '2023-06-01');
+  assert.equal(last.body.system, 'Be brief.');
+});
+
+test('MockUpstream.AnthropicRequiresItsHeaders', async () => {
+  const { 'x-api-key': _key, ...withoutKey } = anthropicHeaders;
+  const { 'anthropic-version': _version, ...withoutVersion } = anthropicHeaders;
+  const body = { model: 'claude-mock', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] };
+
+  const noKey = await anthropic(body, withoutKey);
+  const noVersion = await anthropic(body, withoutVersion);
+
+  assert.equal(noKey.status, 401);
+  assert.equal((await noKey.json()).error.type, 'authentication_error');
+  assert.equal(noVersion.status, 400);
+  const error = await noVersion.json();
+  assert.equal(error.type, 'error');
+  assert.equal(error.error.type, 'invalid_request_error');
+});
+
+test('MockUpstream.AnthropicRefusesWhatAnthropicRefuses', async () => {
+  const bodies = [
+    { model: 'claude-mock', messages: [{ role: 'user', content: 'no max_tokens' }] },
+    { model: 'claude-mock', max_tokens: 0, messages: [{ role: 'user', content: 'zero' }] },
+    { model: 'claude-mock', max_tokens: 10, messages: [{ role: 'assistant', content: 'first' }] },
+    {
+      model: 'claude-mock', max_tokens: 10,
+      messages: [{ role: 'user', content: 'one' }, { role: 'user', content: 'two' }],
+    },
+    { model: 'claude-mock', max_tokens: 10, messages: [{ role: 'system', content: 'no' }] },
+  ];
+
+  for (const body of bodies) {
+    const response = await anthropic(body);
+
+    assert.equal(response.status, 400, JSON.stringify(body));
+    const error = await response.json();
+    assert.equal(error.error.type, 'invalid_request_error');
+    assert.ok(error.error.message.length > 0);
+  }
+});
+
+test('MockUpstream.AnthropicHonoursMaxTokensAndStopSequences', async () => {
+  const cut = await (await anthropic({
+    model: 'claude-mock', max_tokens: 2, messages: [{ role: 'user', content: 'one two three' }],
+  })).json();
+  const stopped = await (await anthropic({
+    model: 'claude-mock', max_tokens: 100, stop_sequences: ['three', 'two'],
+    messages: [{ role: 'user', content: 'one two three' }],
+  })).json();
+
+  assert.equal(cut.content[0].text, 'You said');
+  assert.equal(cut.stop_reason, 'max_tokens');
+  assert.equal(cut.usage.output_tokens, 2);
+  assert.equal(stopped.content[0].text, 'You said: one ');
+  assert.equal(stopped.stop_reason, 'stop_sequence');
+  assert.equal(stopped.stop_sequence, 'two');
+});
+
+test('MockUpstream.AnthropicCallsTheFirstToolAboutTheWeather', async () => {
+  const response = await anthropic({
+    model: 'claude-mock',
+    max_tokens: 100,
+    tools: [
+      { name: 'get_weather', input_schema: { type: 'object', properties: {} } },
+      { name: 'get_time', input_schema: { type: 'object', properties: {} } },
+    ],
+    messages: [{ role: 'user', content: 'What is the WEATHER like in Paris?' }],
+  });
+
+  const message = await response.json();
+  assert.equal(message.content.length, 1);
+  const [block] = message.content;
+  assert.equal(block.type, 'tool_use');
+  assert.match(block.id, /^toolu_/);
+  assert.equal(block.name, 'get_weather');
+  assert.deepEqual(block.input, { city: 'Paris' });
+  assert.equal(message.stop_reason, 'tool_use');
+});
+
+test('MockUpstream.AnthropicStreamsTheRealEventSequence', async () => {
+  const response = await anthropic({
+    model: 'claude-mock', max_tokens: 100, stream: true,
+    messages: [{ role: 'user', content: 'stream this please' }],
+  });
+
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type'), /^text\/event-stream/);
+  const events = sseEvents(await response.text());
+  const names = events.map((event) => event.event);
+  assert.deepEqual(names.slice(0, 3), ['message_start', 'content_block_start', 'ping']);
+  assert.deepEqual(names.slice(-3), ['content_block_stop', 'message_delta', 'message_stop']);
+  assert.ok(events.every((event) => event.event === event.data.type));
+  const deltas = events.filter((event) => event.event === 'content_block_delta');
+  assert.ok(deltas.length >= 2, `${deltas.length} deltas`);
+  assert.equal(deltas.map((event) => event.data.delta.text).join(''),
+               'You said: stream this please');
+  assert.ok(events[0].data.message.usage.input_tokens > 0);
+  const messageDelta = events.at(-2).data;
+  assert.equal(messageDelta.delta.stop_reason, 'end_turn');
+  assert.equal(messageDelta.usage.output_tokens, 6);  // You, said, :, stream, this, please
+});
+
+test('MockUpstream.AnthropicStreamsToolInputAsJsonDeltas', async () => {
+  const response = await anthropic({
+    model: 'claude-mock', max_tokens: 100, stream: true,
+    tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: {} } }],
+    messages: [{ role: 'user', content: 'weather?' }],
+  });
+
+  const events = sseEvents(await response.text());
+  const start = events.find((event) => event.event === 'content_block_start').data;
+  const pieces = events.filter((event) => event.event === 'content_block_delta')
+      .map((event) => event.data.delta);
+  assert.equal(start.content_block.type, 'tool_use');
+  assert.equal(start.content_block.name, 'get_weather');
+  assert.ok(pieces.length >= 2);
+  assert.ok(pieces.every((delta) => delta.type === 'input_json_delta'));
+  assert.deepEqual(JSON.parse(pieces.map((delta) => delta.partial_json).join('')),
+                   { city: 'Paris' });
+  assert.equal(events.at(-2).data.delta.stop_reason, 'tool_use');
+});
+
+test('MockUpstream.AnthropicStreamsHonourCutAndErrorControls', async () => {
+  const messages = [{ role: 'user', content: 'one two three four five' }];
+
+  const cut = sseEvents(await (await anthropic({
+    model: 'claude-mock', max_tokens: 100, stream: true, messages,
+    mock: { cut_after: 2, chunk_delay_ms: 5 },
+  })).text());
+  const failed = sseEvents(await (await anthropic({
+    model: 'mock-error-after-1', max_tokens: 100, stream: true, messages,
+  })).text());
+
+  assert.equal(cut.filter((event) => event.event === 'content_block_delta').length, 2);
+  assert.ok(!cut.some((event) => event.event === 'message_stop'));
+  assert.equal(failed.filter((event) => event.event === 'content_block_delta').length, 1);
+  assert.equal(failed.at(-1).event, 'error');
+  assert.deepEqual(failed.at(-1).data,
+                   { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+});
+
+test('MockUpstream.AnthropicFailureModelsAnswerAnthropicErrors', async () => {
+  const body = (model) => ({ model, max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
+
+  const overloaded = await anthropic(body('mock-fail-529'));
+  const limited = await anthropic(body('mock-fail-429'));
+
+  assert.equal(overloaded.status, 529);
+  const error = await overloaded.json();
+  assert.equal(error.type, 'error');
+  assert.equal(error.error.type, 'overloaded_error');
+  assert.equal(limited.status, 429);
+  assert.equal((await limited.json()).error.type, 'rate_limit_error');
+});

@@ -1,5 +1,5 @@
-// veyra-mock-upstream: an OpenAI-compatible fake upstream for Veyra's end-to-end tests and
-// benchmarks, served by Veyra's own HTTP core.
+// veyra-mock-upstream: an OpenAI-compatible fake upstream (plus Anthropic's Messages API) for
+// Veyra's end-to-end tests and benchmarks, served by Veyra's own HTTP core.
 //
 //   veyra-mock-upstream --listen HOST:PORT [--threads N] [--tokens N] [--latency-ms N]
 //                       [--chunk-delay-ms N] [--quiet]
@@ -48,6 +48,7 @@ int serve(const MockOptions& options, const veyra::ListenAddress& address) {
   veyra::mock::add_embedding_routes(router, context);
   veyra::mock::add_image_routes(router, context);
   veyra::mock::add_audio_routes(router, context);
+  veyra::mock::add_anthropic_routes(router, context);
   veyra::mock::add_stats_routes(router, stats);
 
   veyra::http::ServerOptions server_options;

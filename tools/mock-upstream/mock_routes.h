@@ -37,6 +37,8 @@ void add_embedding_routes(http::Router& router, MockContext& context);
 void add_image_routes(http::Router& router, MockContext& context);
 // POST /v1/audio/transcriptions.
 void add_audio_routes(http::Router& router, MockContext& context);
+// POST /v1/messages: Anthropic's Messages API, streamed or not (anthropic.cpp).
+void add_anthropic_routes(http::Router& router, MockContext& context);
 
 // The current Unix time in seconds, for `created` fields.
 std::int64_t unix_now();
