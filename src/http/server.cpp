@@ -19,11 +19,11 @@ using tcp = asio::ip::tcp;
 Server::Impl::Impl(ServerOptions options, const Router& router)
     : options_(std::move(options)),
       router_(router),
+      metrics_(router.metric_labels()),
       io_(options_.http.threads != 0 ? static_cast<int>(options_.http.threads)
                                      : static_cast<int>(std::thread::hardware_concurrency())),
       acceptor_(io_),
-      signals_(io_, SIGINT, SIGTERM),
-      metrics_(router.metric_labels()) {}
+      signals_(io_, SIGINT, SIGTERM) {}
 
 Status Server::Impl::listen() {
   boost::system::error_code ec;

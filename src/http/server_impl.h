@@ -44,9 +44,6 @@ class Server::Impl {
 
   ServerOptions options_;
   const Router& router_;
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::signal_set signals_;
   HttpMetrics metrics_;
   std::vector<std::function<void()>> drain_hooks_;
   std::atomic<bool> draining_{false};
@@ -54,6 +51,13 @@ class Server::Impl {
 
   std::mutex connections_mutex_;
   std::list<std::shared_ptr<ConnectionSlot>> connections_;  // GUARDED_BY(connections_mutex_)
+
+  // Declared after everything connections touch: when a drain deadline passes, destroying
+  // io_ destroys the still-suspended connection coroutines, and their destructors unregister
+  // from connections_ and update metrics_.
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::signal_set signals_;
 
  private:
   boost::asio::awaitable<void> accept_loop();
