@@ -1,7 +1,9 @@
 // One keep-alive HTTP/1.1 connection: read a request within the limits and timeouts, run
 // its handler, write the response (whole or streamed), log it, count it, repeat.
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -25,7 +27,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -122,6 +123,47 @@ struct Exchange {
 
 namespace {
 
+template <class Message>
+void fill_head(Message& message, const Exchange& exchange, const Response& response) {
+  message.result(response.status);
+  message.version(11);
+  message.keep_alive(exchange.keep_alive);
+  if (!response.content_type.empty()) {
+    message.set(bhttp::field::content_type, response.content_type);
+  }
+  for (auto& [name, value] : response.headers) message.insert(name, value);
+}
+
+asio::awaitable<bool> write_stream_head(beast::tcp_stream& stream, const ServerOptions& options,
+                                        Exchange& exchange, const Response& response) {
+  bhttp::response<bhttp::empty_body> head;
+  fill_head(head, exchange, response);
+  head.chunked(true);
+  head.set(bhttp::field::cache_control, "no-cache");
+  bhttp::response_serializer<bhttp::empty_body> serializer(head);
+  stream.expires_after(options.http.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+  exchange.bytes_out += n;
+  co_return !ec;
+}
+
+asio::awaitable<bool> write_whole(beast::tcp_stream& stream, const ServerOptions& options,
+                                  Exchange& exchange, Response response) {
+  bhttp::response<bhttp::string_body> message;
+  fill_head(message, exchange, response);
+  std::size_t length = response.body.size();
+  if (exchange.request.method == Method::head) {
+    message.content_length(length);
+  } else {
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+  }
+  stream.expires_after(options.http.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, message, kTuple);
+  exchange.bytes_out += n;
+  co_return !ec;
+}
+
 // Adds the headers every response carries, then writes it. Returns false on a write error.
 asio::awaitable<bool> write_response(beast::tcp_stream& stream, const ServerOptions& options,
                                      Exchange& exchange, Response response) {
@@ -137,26 +179,10 @@ asio::awaitable<bool> write_response(beast::tcp_stream& stream, const ServerOpti
   }
   exchange.status = response.status;
 
-  auto fill = [&](auto& message) {
-    message.result(response.status);
-    message.version(11);
-    message.keep_alive(exchange.keep_alive);
-    if (!response.content_type.empty()) {
-      message.set(bhttp::field::content_type, response.content_type);
-    }
-    for (auto& [name, value] : response.headers) message.insert(name, value);
-  };
-
   if (response.stream) {
-    bhttp::response<bhttp::empty_body> head;
-    fill(head);
-    head.chunked(true);
-    head.set(bhttp::field::cache_control, "no-cache");
-    bhttp::response_serializer<bhttp::empty_body> serializer(head);
-    stream.expires_after(options.http.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
-    exchange.bytes_out += n;
-    if (ec) co_return false;
+    // The head goes out from its own coroutine, so its fields and serializer are freed
+    // before a stream that may stay open for minutes.
+    if (!co_await write_stream_head(stream, options, exchange, response)) co_return false;
     ChunkWriter writer(stream, options.http.write_timeout);
     try {
       co_await response.stream(writer);
@@ -168,20 +194,7 @@ asio::awaitable<bool> write_response(beast::tcp_stream& stream, const ServerOpti
     exchange.bytes_out += writer.bytes();
     co_return !writer.client_gone();
   }
-
-  bhttp::response<bhttp::string_body> message;
-  fill(message);
-  std::size_t length = response.body.size();
-  if (request.method == Method::head) {
-    message.content_length(length);
-  } else {
-    message.body() = std::move(response.body);
-    message.prepare_payload();
-  }
-  stream.expires_after(options.http.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, message, kTuple);
-  exchange.bytes_out += n;
-  co_return !ec;
+  co_return co_await write_whole(stream, options, exchange, std::move(response));
 }
 
 Response preflight_response(const Router& router, const Request& request) {
@@ -262,22 +275,57 @@ asio::awaitable<bool> respond(Answer& a) {
   co_return co_await write_response(a.stream, a.options, a.exchange, std::move(response));
 }
 
-// Runs beside respond() on watch_client routes: a read on the idle socket ends with EOF or
-// an error when the client goes away, which is passed on to the request. Bytes that arrive
-// instead are a pipelined next request: they stay in `buffer` and watching stops. Returns
-// only when respond() finishes and cancels it.
-asio::awaitable<void> watch_client(tcp::socket& socket, beast::flat_buffer& buffer,
-                                   Request& request) {
-  auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kTuple);
-  if (!ec) {
-    buffer.commit(n);
-  } else if (ec != asio::error::operation_aborted) {
-    request.client.mark_gone();
+// Watches the socket while respond() runs on watch_client routes: a read on the otherwise
+// idle socket ends with EOF or an error when the client goes away, which is passed on to the
+// request. Bytes that arrive instead are a pipelined next request; they are kept for the
+// connection and watching stops. A plain callback, not a coroutine: an open stream keeps it
+// for its whole life, so it should cost a few hundred bytes, not a coroutine frame.
+class ClientWatcher : public std::enable_shared_from_this<ClientWatcher> {
+ public:
+  // Starts the read. `request` must outlive stop().
+  void start(tcp::socket& socket, Request& request) {
+    socket.async_read_some(
+        asio::buffer(pipelined_),
+        asio::bind_cancellation_slot(
+            cancel_.slot(),
+            asio::bind_executor(socket.get_executor(),
+                                [self = shared_from_this(), &request](error_code ec, std::size_t n) {
+                                  self->done_ = true;
+                                  if (!ec) {
+                                    self->got_ = n;
+                                  } else if (ec != asio::error::operation_aborted) {
+                                    request.client.mark_gone();
+                                  }
+                                  if (self->waiter_ != nullptr) self->waiter_->cancel();
+                                })));
   }
-  if (ec == asio::error::operation_aborted) co_return;
-  asio::steady_timer until_cancelled(socket.get_executor(), asio::steady_timer::time_point::max());
-  co_await until_cancelled.async_wait(kTuple);
-}
+
+  // Cancels the read and waits for its handler, then moves what it read into `buffer`.
+  asio::awaitable<void> stop(beast::flat_buffer& buffer) {
+    if (!done_) {
+      cancel_.emit(asio::cancellation_type::terminal);
+      asio::steady_timer waiter(co_await asio::this_coro::executor,
+                                asio::steady_timer::time_point::max());
+      waiter_ = &waiter;
+      while (!done_) co_await waiter.async_wait(kTuple);
+      waiter_ = nullptr;
+    }
+    if (got_ > 0) {
+      auto space = buffer.prepare(got_);
+      asio::buffer_copy(space, asio::buffer(pipelined_.data(), got_));
+      buffer.commit(got_);
+    }
+  }
+
+ private:
+  using error_code = boost::system::error_code;
+
+  asio::cancellation_signal cancel_;
+  std::array<char, 512> pipelined_;
+  std::size_t got_ = 0;
+  bool done_ = false;
+  asio::steady_timer* waiter_ = nullptr;
+};
 
 }  // namespace
 
@@ -414,8 +462,12 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     bool written = false;
     Answer answer{router_, options_, stream, exchange, match, early, preflight, draining_};
     if (match.route != nullptr && match.route->options.watch_client && !early && !preflight) {
-      auto outcome = co_await (respond(answer) || watch_client(stream.socket(), buffer, request));
-      written = outcome.index() == 0 && std::get<0>(outcome);
+      // A model call may stream for minutes: give back the read buffer meanwhile.
+      if (buffer.size() == 0) buffer.shrink_to_fit();
+      auto watcher = std::make_shared<ClientWatcher>();
+      watcher->start(stream.socket(), request);
+      written = co_await respond(answer);
+      co_await watcher->stop(buffer);
     } else {
       written = co_await respond(answer);
     }

@@ -46,7 +46,10 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kChunkBytes = 4096;
+// What one read of a streamed body hands out: SSE chunks are a few hundred bytes, and an
+// open stream holds this buffer for its whole life. Whole bodies are read in larger steps.
+constexpr std::size_t kChunkBytes = 1024;
+constexpr std::size_t kWholeBodyStep = 16 * 1024;
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 
 struct Target {
@@ -219,11 +222,11 @@ class UpstreamConnection {
     co_return ec;
   }
 
-  // Reads body bytes into chunk_; returns how many arrived (0 at the end).
-  asio::awaitable<std::pair<error_code, std::size_t>> read_body() {
+  // Reads body bytes into `into`; returns how many arrived (0 at the end).
+  asio::awaitable<std::pair<error_code, std::size_t>> read_body(char* into, std::size_t size) {
     while (!parser_->is_done()) {
-      parser_->get().body().data = chunk_.data();
-      parser_->get().body().size = chunk_.size();
+      parser_->get().body().data = into;
+      parser_->get().body().size = size;
       error_code ec;
       if (tls_) {
         auto [read_ec, n] = co_await bhttp::async_read_some(*tls_, buffer_, *parser_, kTuple);
@@ -234,7 +237,7 @@ class UpstreamConnection {
       }
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) co_return std::pair{ec, std::size_t{0}};
-      std::size_t got = chunk_.size() - parser_->get().body().size;
+      std::size_t got = size - parser_->get().body().size;
       if (got > 0) co_return std::pair{error_code{}, got};
     }
     co_return std::pair{error_code{}, std::size_t{0}};
@@ -482,6 +485,7 @@ asio::awaitable<Result<std::unique_ptr<UpstreamResponse>>> UpstreamClient::Impl:
       headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     unsigned status = head.result_int();
+    head.clear();  // the copies above are what callers read; free the parsed fields
     co_return std::make_unique<UpstreamResponse>(std::move(connection), status,
                                                  std::move(headers));
   }
@@ -524,26 +528,34 @@ asio::awaitable<Result<std::string_view>> UpstreamResponse::read_some() {
   }
   if (connection.parser_->is_done()) co_return std::string_view();
   connection.watchdog_->arm(connection.idle_timeout_);
-  auto [ec, got] = co_await connection.read_body();
+  auto [ec, got] = co_await connection.read_body(connection.chunk_.data(), connection.chunk_.size());
   connection.watchdog_->disarm();
   if (ec) co_return call_error(connection, ec, "idle");
   co_return std::string_view(connection.chunk_.data(), got);
 }
 
 asio::awaitable<Result<std::string>> UpstreamResponse::read_all(std::size_t limit) {
+  auto& connection = *connection_;
   std::string body;
-  if (auto length = connection_->parser_->content_length()) {
+  if (auto length = connection.parser_->content_length()) {
     body.reserve(std::min<std::uint64_t>(*length, limit));
   }
   while (true) {
-    auto piece = co_await read_some();
-    if (!piece) co_return std::move(piece).error();
-    if (piece->empty()) co_return body;
-    if (body.size() + piece->size() > limit) {
+    if (connection.cancelled_) {
+      co_return failure(ErrorCode::upstream_unavailable, "The request was cancelled.");
+    }
+    std::size_t used = body.size();
+    body.resize(used + kWholeBodyStep);
+    connection.watchdog_->arm(connection.idle_timeout_);
+    auto [ec, got] = co_await connection.read_body(body.data() + used, kWholeBodyStep);
+    connection.watchdog_->disarm();
+    body.resize(used + got);
+    if (ec) co_return call_error(connection, ec, "idle");
+    if (got == 0) co_return body;
+    if (body.size() > limit) {
       cancel();
       co_return failure(ErrorCode::upstream_error, "The provider's answer is too large.");
     }
-    body.append(*piece);
   }
 }
 
