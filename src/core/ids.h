@@ -11,6 +11,13 @@ namespace veyra {
 // "req_7fQ2...". 22 characters carry about 131 bits.
 std::string new_id(std::string_view prefix, std::size_t length = 22);
 
+// `prefix`, 9 base62 characters of the Unix time in milliseconds (so ids sort by creation
+// time, as text, for the next 400,000 years), then 13 pseudo-random base62 characters (77
+// bits) from a per-thread generator seeded once from the system's randomness. For records
+// written in bulk (usage) and request ids: cheap, and appended in order to an index. Not for
+// anything that must be unguessable; use new_id for those. Thread-safe.
+std::string sortable_id(std::string_view prefix);
+
 // `length` random base62 characters.
 std::string random_base62(std::size_t length);
 

@@ -65,7 +65,7 @@ UsageMeter::~UsageMeter() {
 }
 
 void UsageMeter::record(store::UsageRecord record) {
-  if (record.id.empty()) record.id = new_id("usg_");
+  if (record.id.empty()) record.id = sortable_id("usg_");
   if (record.created_at == 0) record.created_at = clock_.now();
 
   bool start_write = false;

@@ -277,51 +277,82 @@ asio::awaitable<bool> respond(Answer& a) {
 
 // Watches the socket while respond() runs on watch_client routes: a read on the otherwise
 // idle socket ends with EOF or an error when the client goes away, which is passed on to the
-// request. Bytes that arrive instead are a pipelined next request; they are kept for the
-// connection and watching stops. A plain callback, not a coroutine: an open stream keeps it
-// for its whole life, so it should cost a few hundred bytes, not a coroutine frame.
+// request. Bytes that arrive instead are the next request (pipelined, or sent once the answer
+// is out); the same read then serves as the keep-alive wait for it, so a watched request
+// costs no extra cancellation round trip. A plain callback, not a coroutine: an open stream
+// keeps it for its whole life. Used on the connection's strand only.
 class ClientWatcher : public std::enable_shared_from_this<ClientWatcher> {
  public:
-  // Starts the read. `request` must outlive stop().
+  // Starts the read; the request learns when the client goes away until detach().
   void start(tcp::socket& socket, Request& request) {
+    request_ = &request;
     socket.async_read_some(
-        asio::buffer(pipelined_),
+        asio::buffer(received_),
         asio::bind_cancellation_slot(
-            cancel_.slot(),
-            asio::bind_executor(socket.get_executor(),
-                                [self = shared_from_this(), &request](error_code ec, std::size_t n) {
-                                  self->done_ = true;
-                                  if (!ec) {
-                                    self->got_ = n;
-                                  } else if (ec != asio::error::operation_aborted) {
-                                    request.client.mark_gone();
-                                  }
-                                  if (self->waiter_ != nullptr) self->waiter_->cancel();
-                                })));
+            cancel_.slot(), asio::bind_executor(socket.get_executor(),
+                                                [self = shared_from_this()](
+                                                    boost::system::error_code ec, std::size_t n) {
+                                                  self->on_read(ec, n);
+                                                })));
   }
 
-  // Cancels the read and waits for its handler, then moves what it read into `buffer`.
-  asio::awaitable<void> stop(beast::flat_buffer& buffer) {
+  // The request is answered: nobody is told any more.
+  void detach() { request_ = nullptr; }
+
+  // Waits up to `timeout` for the read (the next request's first bytes), then moves what it
+  // got into `buffer`. False when the client closed, the wait timed out or was cancelled.
+  asio::awaitable<bool> wait_for_next(beast::flat_buffer& buffer,
+                                      std::chrono::milliseconds timeout) {
     if (!done_) {
-      cancel_.emit(asio::cancellation_type::terminal);
-      asio::steady_timer waiter(co_await asio::this_coro::executor,
-                                asio::steady_timer::time_point::max());
+      asio::steady_timer waiter(co_await asio::this_coro::executor, timeout);
       waiter_ = &waiter;
-      while (!done_) co_await waiter.async_wait(kTuple);
+      co_await waiter.async_wait(kTuple);
+      if (!done_) co_await cancel_and_wait(waiter);
       waiter_ = nullptr;
     }
-    if (got_ > 0) {
-      auto space = buffer.prepare(got_);
-      asio::buffer_copy(space, asio::buffer(pipelined_.data(), got_));
-      buffer.commit(got_);
+    co_return take(buffer);
+  }
+
+  // Cancels the read if it is still pending and waits for its handler; keeps what it read.
+  asio::awaitable<void> stop(beast::flat_buffer& buffer) {
+    if (!done_) {
+      asio::steady_timer waiter(co_await asio::this_coro::executor);
+      waiter_ = &waiter;
+      co_await cancel_and_wait(waiter);
+      waiter_ = nullptr;
     }
+    take(buffer);
   }
 
  private:
-  using error_code = boost::system::error_code;
+  void on_read(boost::system::error_code ec, std::size_t n) {
+    done_ = true;
+    if (!ec) {
+      got_ = n;
+    } else if (ec != asio::error::operation_aborted && request_ != nullptr) {
+      request_->client.mark_gone();
+    }
+    if (waiter_ != nullptr) waiter_->cancel();
+  }
+
+  asio::awaitable<void> cancel_and_wait(asio::steady_timer& waiter) {
+    cancel_.emit(asio::cancellation_type::terminal);
+    waiter.expires_at(asio::steady_timer::time_point::max());
+    while (!done_) co_await waiter.async_wait(kTuple);
+  }
+
+  bool take(beast::flat_buffer& buffer) {
+    if (got_ == 0) return false;
+    auto space = buffer.prepare(got_);
+    asio::buffer_copy(space, asio::buffer(received_.data(), got_));
+    buffer.commit(got_);
+    got_ = 0;
+    return true;
+  }
 
   asio::cancellation_signal cancel_;
-  std::array<char, 512> pipelined_;
+  std::array<char, 512> received_;
+  Request* request_ = nullptr;
   std::size_t got_ = 0;
   bool done_ = false;
   asio::steady_timer* waiter_ = nullptr;
@@ -339,11 +370,21 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
   const HttpConfig& limits = options_.http;
   beast::flat_buffer buffer;
   bool first = true;
+  std::shared_ptr<ClientWatcher> watcher;  // the read a watched request left pending
 
   while (!draining_) {
     // Wait for the first byte of the next request: the header timeout for a new connection,
     // the idle timeout between keep-alive requests. Shutdown cancels this wait.
-    if (buffer.size() == 0) {
+    if (watcher && buffer.size() > 0) {
+      co_await watcher->stop(buffer);  // a pipelined request is already here
+      watcher.reset();
+    } else if (watcher) {
+      slot->idle = true;
+      bool next = co_await watcher->wait_for_next(buffer, limits.idle_timeout);
+      slot->idle = false;
+      watcher.reset();
+      if (!next) break;
+    } else if (buffer.size() == 0) {
       slot->idle = true;
       stream.expires_after(first ? limits.header_timeout : limits.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
@@ -381,7 +422,7 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         answer = Response::error(ErrorCode::bad_request, "The HTTP request is malformed.");
       }
       if (answer) {
-        exchange.request.request_id = new_id("req_");
+        exchange.request.request_id = sortable_id("req_");
         exchange.route_index = router_.unmatched_index();
         co_await write_response(stream, options_, exchange, std::move(*answer));
         metrics_.observe(exchange.route_index, exchange.status, 0, 0, exchange.bytes_out);
@@ -402,7 +443,7 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     for (const auto& field : message)
       request.headers.push_back({field.name_string(), field.value()});
     std::string_view client_id = request.header("X-Request-Id");
-    request.request_id = valid_request_id(client_id) ? std::string(client_id) : new_id("req_");
+    request.request_id = valid_request_id(client_id) ? std::string(client_id) : sortable_id("req_");
     if (!options_.trusted_proxies.empty()) {
       // Several X-Forwarded-For headers read as one list, in order (RFC 9110 field lines).
       std::string forwarded;
@@ -464,10 +505,10 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     if (match.route != nullptr && match.route->options.watch_client && !early && !preflight) {
       // A model call may stream for minutes: give back the read buffer meanwhile.
       if (buffer.size() == 0) buffer.shrink_to_fit();
-      auto watcher = std::make_shared<ClientWatcher>();
+      watcher = std::make_shared<ClientWatcher>();
       watcher->start(stream.socket(), request);
       written = co_await respond(answer);
-      co_await watcher->stop(buffer);
+      watcher->detach();
     } else {
       written = co_await respond(answer);
     }
@@ -478,6 +519,7 @@ asio::awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
     if (!written || !exchange.keep_alive) break;
   }
 
+  if (watcher) co_await watcher->stop(buffer);  // linger_close reads the socket next
   slot->stream = nullptr;
   co_await linger_close(stream, buffer);
 }

@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 
 import OpenAI, { toFile } from 'openai';
 
-import { makeTempDir, sleep, startMock, startVeyra } from './lib/harness.mjs';
+import { makeTempDir, rawConnection, sleep, startMock, startVeyra } from './lib/harness.mjs';
 
 const kPassword = 'correct horse battery staple';
 const kFastAuth = { argon2_memory_kib: 1024, argon2_passes: 1 };
@@ -234,6 +234,27 @@ describe('chat completions', () => {
     assert.ok(pieces.length >= 3, 'streamed in several chunks');
     assert.equal(pieces.join(''), 'You said: Echo these words back');
     assert.deepEqual(usage, completion.usage);
+  });
+
+  test('model calls on one keep-alive connection, sent apart and pipelined', async () => {
+    const body = JSON.stringify({ model: 'veyra-echo', messages: [{ role: 'user', content: 'a b' }] });
+    const request = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n` +
+        `Authorization: Bearer ${token}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const connection = await rawConnection(veyra.port);
+
+    await connection.write(request);
+    await connection.waitForResponses(1);
+    await sleep(50);  // the next request arrives while the watcher's read is the idle wait
+    await connection.write(request);
+    await connection.waitForResponses(2);
+    await connection.write(request + request + request);
+    const responses = await connection.waitForResponses(5);
+    connection.destroy();
+
+    assert.deepEqual(responses.map((response) => response.status), [200, 200, 200, 200, 200]);
+    for (const response of responses) {
+      assert.equal(JSON.parse(response.body).choices[0].message.content, 'You said: a b');
+    }
   });
 
   test('requests are validated with the offending param named', async () => {
