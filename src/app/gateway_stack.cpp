@@ -13,6 +13,7 @@ GatewayStack::~GatewayStack() = default;
 Result<std::unique_ptr<GatewayStack>> GatewayStack::build(const Config& config,
                                                           store::Database& database,
                                                           BlockingPool& blocking_pool,
+                                                          BlockingPool& background_pool,
                                                           const Clock& clock) {
   auto stack = std::make_unique<GatewayStack>();
   auto upstream = http::UpstreamClient::create(config.upstream);
@@ -30,14 +31,14 @@ Result<std::unique_ptr<GatewayStack>> GatewayStack::build(const Config& config,
     }
     by_id[provider.id] = stack->providers.back().get();
   }
-  stack->builtin = std::make_unique<providers::builtin::BuiltinProvider>(
-      clock, blocking_pool, nullptr);
+  stack->builtin =
+      std::make_unique<providers::builtin::BuiltinProvider>(clock, blocking_pool, nullptr);
   by_id["builtin"] = stack->builtin.get();
 
   auto catalog = gateway::ModelCatalog::build(config, by_id, clock.now());
   if (!catalog) return std::move(catalog).error();
   stack->catalog = std::move(*catalog);
-  stack->usage = std::make_unique<gateway::UsageMeter>(database.usage(), blocking_pool, clock);
+  stack->usage = std::make_unique<gateway::UsageMeter>(database.usage(), background_pool, clock);
   gateway::RoutingOptions routing{config.upstream.failure_threshold,
                                   static_cast<std::int64_t>(config.upstream.cooldown.count())};
   stack->gateway =

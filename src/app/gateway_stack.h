@@ -20,11 +20,13 @@ namespace veyra::app {
 
 class GatewayStack {
  public:
+  // `blocking_pool` runs transcriptions, `background_pool` the usage batch writes.
   // Fails when the TLS trust store cannot be loaded or a model names an unknown provider.
   // Everything passed in must outlive the stack.
   static Result<std::unique_ptr<GatewayStack>> build(const Config& config,
                                                      store::Database& database,
                                                      BlockingPool& blocking_pool,
+                                                     BlockingPool& background_pool,
                                                      const Clock& clock);
   ~GatewayStack();
 

@@ -104,6 +104,9 @@ int ServerApp::serve() {
   // leaves the cores, the I/O threads and the database pool to everything else.
   BlockingPool password_pool(std::max(1u, std::thread::hardware_concurrency()),
                              config_.http.blocking_queue_limit, 10);
+  // Usage batches are bulk background writes: one low-priority thread, so a second's worth
+  // of records never competes with the I/O threads for a core.
+  BlockingPool background_pool(1, 64, 10);
   auto database = open_and_migrate(config_, blocking_pool.threads());
   if (database == nullptr) return kExitFailure;
 
@@ -115,10 +118,10 @@ int ServerApp::serve() {
   }
   AuthStack& auth = **auth_stack;
 
-  auto gateway_stack = GatewayStack::build(config_, *database, blocking_pool, clock);
+  auto gateway_stack =
+      GatewayStack::build(config_, *database, blocking_pool, background_pool, clock);
   if (!gateway_stack) {
-    log_event(LogLevel::error, "gateway_setup_failed",
-              {{"reason", gateway_stack.error().message}});
+    log_event(LogLevel::error, "gateway_setup_failed", {{"reason", gateway_stack.error().message}});
     return kExitFailure;
   }
   GatewayStack& models = **gateway_stack;
@@ -169,6 +172,7 @@ int ServerApp::serve() {
   server.run();
   password_pool.stop();
   blocking_pool.stop();
+  background_pool.stop();
   return kExitOk;
 }
 
