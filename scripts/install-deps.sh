@@ -11,8 +11,10 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev ca-certificates libsqlite3-dev libsodium-dev
   libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
 )
-test_pkgs=(googletest libgtest-dev clang libclang-rt-14-dev nodejs npm procps)
+test_pkgs=(googletest libgtest-dev clang libclang-rt-14-dev nodejs npm procps espeak-ng ffmpeg)
 bench_pkgs=(wrk procps curl libbenchmark-dev)
 
 pkgs=("${build_pkgs[@]}")
