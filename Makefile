@@ -5,7 +5,8 @@ FUZZ_DIR ?= build-fuzz
 JOBS ?= $(shell nproc)
 CONFIG ?=
 FUZZ_SECONDS ?= 10
-FUZZ_TARGETS := fuzz_client_address fuzz_request_target fuzz_http_request fuzz_sse fuzz_multipart
+FUZZ_TARGETS := fuzz_client_address fuzz_request_target fuzz_http_request fuzz_sse fuzz_multipart \
+                fuzz_audio_decoder
 
 .DEFAULT_GOAL := all
 .PHONY: all deps deps-test build serve test unit e2e fuzz bench bench-gateway format clean

@@ -12,7 +12,6 @@ GatewayStack::~GatewayStack() = default;
 
 Result<std::unique_ptr<GatewayStack>> GatewayStack::build(const Config& config,
                                                           store::Database& database,
-                                                          BlockingPool& blocking_pool,
                                                           BlockingPool& background_pool,
                                                           const Clock& clock) {
   auto stack = std::make_unique<GatewayStack>();
@@ -31,8 +30,19 @@ Result<std::unique_ptr<GatewayStack>> GatewayStack::build(const Config& config,
     }
     by_id[provider.id] = stack->providers.back().get();
   }
-  stack->builtin =
-      std::make_unique<providers::builtin::BuiltinProvider>(clock, blocking_pool, nullptr);
+  // veyra-sphinx needs veyra-transcribe beside the binary and Debian's pocketsphinx-en-us;
+  // without them the other models still run. Two at a time: each child holds ~95 MB.
+  stack->transcription_pool = std::make_unique<BlockingPool>(2, 16);
+  auto transcriber = providers::builtin::TranscriberProcess::create(
+      {providers::builtin::TranscriberProcess::default_program()});
+  if (transcriber) {
+    stack->transcriber = std::move(*transcriber);
+  } else {
+    log_event(LogLevel::warn, "speech_model_missing",
+              {{"model", "veyra-sphinx"}, {"reason", transcriber.error().message}});
+  }
+  stack->builtin = std::make_unique<providers::builtin::BuiltinProvider>(
+      clock, *stack->transcription_pool, stack->transcriber.get());
   by_id["builtin"] = stack->builtin.get();
 
   auto catalog = gateway::ModelCatalog::build(config, by_id, clock.now());

@@ -14,23 +14,25 @@
 #include "gateway/usage_meter.h"
 #include "http/upstream_client.h"
 #include "providers/builtin/builtin_provider.h"
+#include "providers/builtin/transcriber_process.h"
 #include "store/database.h"
 
 namespace veyra::app {
 
 class GatewayStack {
  public:
-  // `blocking_pool` runs transcriptions, `background_pool` the usage batch writes.
+  // `background_pool` runs the usage batch writes.
   // Fails when the TLS trust store cannot be loaded or a model names an unknown provider.
   // Everything passed in must outlive the stack.
   static Result<std::unique_ptr<GatewayStack>> build(const Config& config,
                                                      store::Database& database,
-                                                     BlockingPool& blocking_pool,
                                                      BlockingPool& background_pool,
                                                      const Clock& clock);
   ~GatewayStack();
 
   std::unique_ptr<http::UpstreamClient> upstream;
+  std::unique_ptr<BlockingPool> transcription_pool;  // veyra-sphinx calls, a few at a time
+  std::unique_ptr<providers::builtin::TranscriberProcess> transcriber;  // null: not installed
   std::unique_ptr<providers::builtin::BuiltinProvider> builtin;
   std::vector<std::unique_ptr<providers::Provider>> providers;
   std::unique_ptr<gateway::ModelCatalog> catalog;

@@ -118,8 +118,7 @@ int ServerApp::serve() {
   }
   AuthStack& auth = **auth_stack;
 
-  auto gateway_stack =
-      GatewayStack::build(config_, *database, blocking_pool, background_pool, clock);
+  auto gateway_stack = GatewayStack::build(config_, *database, background_pool, clock);
   if (!gateway_stack) {
     log_event(LogLevel::error, "gateway_setup_failed", {{"reason", gateway_stack.error().message}});
     return kExitFailure;

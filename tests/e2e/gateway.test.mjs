@@ -391,6 +391,79 @@ describe('embeddings, images and transcriptions', () => {
   });
 });
 
+describe('veyra-sphinx', () => {
+  const kSpeech = '<speak>one two three four five <break time="1s"/> we need more time ' +
+      '<break time="1s"/> thank you very much</speak>';
+  const kText = 'one two three four five we need more time thank you very much';
+  let speechDir;
+
+  before(async () => {
+    speechDir = await makeTempDir('veyra-speech-');
+    const wav = path.join(speechDir, 'speech.wav');
+    // The en-us+f2 voice at 150 words a minute is the one PocketSphinx hears best.
+    execFileSync('espeak-ng', ['-v', 'en-us+f2', '-s', '150', '-m', '-w', wav, kSpeech]);
+    for (const extension of ['mp3', 'flac', 'ogg', 'webm', 'm4a']) {
+      execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', wav,
+        path.join(speechDir, `speech.${extension}`)]);
+    }
+  });
+
+  async function speech(extension) {
+    return toFile(await readFile(path.join(speechDir, `speech.${extension}`)),
+                  `speech.${extension}`);
+  }
+
+  test('English speech is transcribed from every common container', async () => {
+    for (const extension of ['wav', 'mp3', 'flac', 'ogg', 'webm', 'm4a']) {
+      const result = await client.audio.transcriptions.create({
+        model: 'veyra-sphinx', file: await speech(extension),
+      });
+      assert.equal(result.text, kText, extension);
+    }
+  });
+
+  test('every response format of API.md', async () => {
+    const text = await client.audio.transcriptions.create({
+      model: 'veyra-sphinx', file: await speech('wav'), response_format: 'text',
+    });
+    assert.equal(text.trim(), kText);
+
+    const srt = await client.audio.transcriptions.create({
+      model: 'veyra-sphinx', file: await speech('wav'), response_format: 'srt',
+    });
+    assert.match(srt, /^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\none two three four five\n/);
+    assert.match(srt, /\n3\n[^\n]+\nthank you very much\n/);
+
+    const vtt = await client.audio.transcriptions.create({
+      model: 'veyra-sphinx', file: await speech('wav'), response_format: 'vtt',
+    });
+    assert.match(vtt, /^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> /);
+
+    const verbose = await client.audio.transcriptions.create({
+      model: 'veyra-sphinx', file: await speech('wav'), response_format: 'verbose_json',
+    });
+    assert.equal(verbose.text, kText);
+    assert.equal(verbose.language, 'english');
+    assert.ok(verbose.duration > 4 && verbose.duration < 10);
+    assert.equal(verbose.segments.length, 3);
+    assert.ok(verbose.segments[1].start > verbose.segments[0].end);
+  });
+
+  test('what is not English audio is refused with the param named', async () => {
+    const notAudio = await client.audio.transcriptions.create({
+      model: 'veyra-sphinx', file: await toFile(Buffer.from('plain text, not audio'), 'a.wav'),
+    }).catch((error) => error);
+    assert.equal(notAudio.status, 400);
+    assert.equal(notAudio.param, 'file');
+
+    const french = await client.audio.transcriptions.create({
+      model: 'veyra-sphinx', file: await speech('wav'), language: 'fr',
+    }).catch((error) => error);
+    assert.equal(french.status, 400);
+    assert.equal(french.param, 'language');
+  });
+});
+
 describe('routing and failures', () => {
   test('failures before the first byte fall back; failing deployments cool down', async () => {
     for (let i = 0; i < 8; i += 1) {

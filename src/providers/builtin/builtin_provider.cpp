@@ -3,7 +3,7 @@
 namespace veyra::providers::builtin {
 
 BuiltinProvider::BuiltinProvider(const Clock& clock, BlockingPool& pool,
-                                 SphinxTranscriber* transcriber)
+                                 const TranscriberProcess* transcriber)
     : clock_(clock), pool_(pool), transcriber_(transcriber) {}
 
 boost::asio::awaitable<Result<ProviderAnswer>> BuiltinProvider::call(

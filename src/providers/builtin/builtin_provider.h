@@ -11,13 +11,14 @@
 
 namespace veyra::providers::builtin {
 
-class SphinxTranscriber;
+class TranscriberProcess;
 
-// Thread-safe. `pool` runs transcriptions; `transcriber` may be null when the speech model
-// is not installed (veyra-sphinx then answers upstream_unavailable). All must outlive it.
+// Thread-safe. `pool` runs transcriptions (its size bounds how many run at once);
+// `transcriber` may be null when veyra-transcribe or the speech model is not installed
+// (veyra-sphinx then answers upstream_unavailable). All must outlive the provider.
 class BuiltinProvider final : public Provider {
  public:
-  BuiltinProvider(const Clock& clock, BlockingPool& pool, SphinxTranscriber* transcriber);
+  BuiltinProvider(const Clock& clock, BlockingPool& pool, const TranscriberProcess* transcriber);
 
   boost::asio::awaitable<Result<ProviderAnswer>> call(ModelCall& call,
                                                       std::string_view upstream_model) override;
@@ -29,7 +30,7 @@ class BuiltinProvider final : public Provider {
 
   const Clock& clock_;
   BlockingPool& pool_;
-  SphinxTranscriber* transcriber_;
+  const TranscriberProcess* transcriber_;
 };
 
 }  // namespace veyra::providers::builtin

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <limits>
+#include <thread>
 #include <utility>
 
 namespace veyra::store {
@@ -67,10 +69,19 @@ Status SqliteConnection::apply_pragmas(std::chrono::milliseconds busy_timeout) {
 
   // journal_mode answers with the mode in force, which stays "delete" when WAL is refused
   // (e.g. on a file system without shared memory).
+  // When two processes open a new file at once, the switch can answer SQLITE_BUSY without
+  // waiting for the busy handler; it is retried until the busy timeout.
   std::string mode;
-  char* message = nullptr;
-  int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", keep_first_value, &mode, &message);
-  sqlite3_free(message);
+  int rc = SQLITE_BUSY;
+  const auto give_up = std::chrono::steady_clock::now() + busy_timeout;
+  while (true) {
+    mode.clear();
+    char* message = nullptr;
+    rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", keep_first_value, &mode, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_BUSY || std::chrono::steady_clock::now() >= give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   if (rc != SQLITE_OK) return fail(rc, "set journal_mode", "PRAGMA journal_mode=WAL");
   if (mode != "wal") return fail_unexpected("PRAGMA journal_mode=WAL refused; the mode is " + mode);
 
