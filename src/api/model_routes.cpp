@@ -19,7 +19,7 @@ using http::Request;
 using http::Response;
 using providers::Capability;
 
-constexpr std::size_t kJsonBodyLimit = 16 * 1024 * 1024;        // room for images in chat
+constexpr std::size_t kJsonBodyLimit = 16 * 1024 * 1024;                 // room for images in chat
 constexpr std::size_t kAudioBodyLimit = 25 * 1000 * 1000 + 1024 * 1024;  // the file plus fields
 
 // Everything a call needs until its answer, stream included, has been written.
@@ -92,7 +92,9 @@ awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request, Capa
   co_return co_await run_call(deps.gateway, **model, std::move(state));
 }
 
-Result<std::string> no_validation(const boost::json::object&) { return std::string(); }
+Result<std::string> no_validation(const boost::json::object&) {
+  return std::string();
+}
 
 awaitable<Response> transcription_call(const ModelRouteDeps& deps, Request& request) {
   auto principal = authenticate(deps.tokens, request);
@@ -135,18 +137,21 @@ void add_model_routes(http::Router& router, const ModelRouteDeps& d) {
     co_return Response::json(200, boost::json::serialize(out));
   });
 
-  router.add(Method::get, "/v1/models/{model}", [deps](Request& request) -> awaitable<Response> {
+  // Ids like "meta-llama/Llama-3.1-8B" hold one slash: the second route takes them whole.
+  auto retrieve = [deps](Request& request) -> awaitable<Response> {
     auto principal = authenticate(deps->tokens, request);
     if (!principal) co_return Response::error(principal.error());
-    const auto* model = deps->gateway.catalog().find(request.param("model"));
+    std::string id(request.param("model"));
+    if (!request.param("owner").empty()) id = std::string(request.param("owner")) + "/" + id;
+    const auto* model = deps->gateway.catalog().find(id);
     if (model == nullptr) {
       co_return Response::error(ErrorCode::model_not_found,
-                                "The model '" + std::string(request.param("model")) +
-                                    "' does not exist.",
-                                "model");
+                                "The model '" + id + "' does not exist.", "model");
     }
     co_return Response::json(200, boost::json::serialize(model_json(*model)));
-  });
+  };
+  router.add(Method::get, "/v1/models/{model}", retrieve);
+  router.add(Method::get, "/v1/models/{owner}/{model}", retrieve);
 
   router.add(
       Method::post, "/v1/chat/completions",

@@ -84,6 +84,8 @@ boost::asio::awaitable<http::Response> Gateway::call(const CatalogModel& model,
                {"consecutive_failures", deployment->health->consecutive_failures()}});
   }
 
+  if (!failure)
+    failure = make_error(ErrorCode::upstream_unavailable, "The model has no deployment.");
   record.usage.status = http_status(failure->code);
   record.usage.abandoned = call.client != nullptr && call.client->client_gone();
   submit_usage(usage_, clock_, record, {});
@@ -94,8 +96,8 @@ http::Response Gateway::finish(CallRecord& record, providers::ProviderAnswer ans
                                providers::ModelCall& call) {
   record.usage.status = answer.status;
   if (answer.stream) {
-    auto relay = std::make_shared<StreamRelay>(std::move(answer.stream), std::move(record),
-                                               usage_, clock_, call.client);
+    auto relay = std::make_shared<StreamRelay>(std::move(answer.stream), std::move(record), usage_,
+                                               clock_, call.client);
     http::Response response;
     response.status = 200;
     response.content_type = "text/event-stream";

@@ -53,6 +53,8 @@ function gatewayConfig(mockPort, extra = {}) {
     models: [
       { id: 'gpt-test', capabilities: ['chat'],
         deployments: [{ provider: 'mock', model: 'mock-gpt-upstream' }] },
+      { id: 'org/slash-model', capabilities: ['chat'],
+        deployments: [{ provider: 'mock', model: 'mock-gpt-upstream' }] },
       { id: 'embed-test', capabilities: ['embeddings'],
         deployments: [{ provider: 'mock', model: 'text-embedding-3-small' }] },
       { id: 'image-test', capabilities: ['images'],
@@ -137,6 +139,8 @@ describe('models', () => {
   test('one model is retrieved by id; an unknown id is 404 model_not_found', async () => {
     const model = await client.models.retrieve('gpt-test');
     assert.equal(model.id, 'gpt-test');
+    const slashed = await client.models.retrieve('org/slash-model');
+    assert.equal(slashed.id, 'org/slash-model');
 
     await assert.rejects(client.models.retrieve('no-such-model'), (error) => {
       assert.equal(error.status, 404);
