@@ -360,7 +360,10 @@ describe('embeddings, images and transcriptions', () => {
   });
 
   test('a transcription is forwarded as multipart with the deployment model', async () => {
-    const audio = Buffer.alloc(4000, 3);
+    const dir = await makeTempDir('veyra-speech-');
+    const wav = path.join(dir, 'speech.wav');
+    execFileSync('espeak-ng', ['-w', wav, 'forward this speech to the provider']);
+    const audio = await readFile(wav);
     const result = await client.audio.transcriptions.create({
       model: 'whisper-test', file: await toFile(audio, 'speech.wav'),
     });
@@ -368,6 +371,8 @@ describe('embeddings, images and transcriptions', () => {
     assert.equal(typeof result.text, 'string');
     assert.equal(last.path, '/v1/audio/transcriptions');
     assert.match(last.headers['content-type'], /^multipart\/form-data; boundary=/);
+    assert.match(last.body, /name="model"\r\n\r\nwhisper-1\r\n/);
+    assert.ok(last.body_bytes > audio.length, 'the file reaches the provider whole');
 
     const text = await client.audio.transcriptions.create({
       model: 'whisper-test', file: await toFile(audio, 'speech.wav'), response_format: 'text',
