@@ -193,7 +193,11 @@ class UpstreamConnection {
     socket().set_option(tcp::no_delay(true), ignored);
     if (!tls_) co_return error_code{};
 
-    if (!SSL_set_tlsext_host_name(tls_->native_handle(), target.host.c_str())) {
+    // SNI carries names only (RFC 6066); an IP address is checked against the certificate's
+    // IP entries by the verification below.
+    error_code not_ip;
+    asio::ip::make_address(target.host, not_ip);
+    if (not_ip && !SSL_set_tlsext_host_name(tls_->native_handle(), target.host.c_str())) {
       co_return error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
     }
     tls_->set_verify_callback(ssl::host_name_verification(target.host));

@@ -8,7 +8,7 @@
 // Binaries come from VEYRA_BIN and VEYRA_MOCK_BIN, else build/ under the repository root.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +16,9 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI, { toFile } from 'openai';
 
 import { makeTempDir, rawConnection, sleep, startMock, startVeyra } from './lib/harness.mjs';
+
+// Node 18 (Debian 12's) has File in node:buffer only; the SDK's uploads want it global.
+globalThis.File ??= (await import('node:buffer')).File;
 
 const kPassword = 'correct horse battery staple';
 const kFastAuth = { argon2_memory_kib: 1024, argon2_passes: 1 };
@@ -662,60 +665,82 @@ describe('usage', () => {
 });
 
 describe('TLS to providers', () => {
-  let server;
+  const servers = [];
   let dir;
-  let tlsPort;
+  let rightPort;    // a certificate for 127.0.0.1
+  let wrongPort;    // a certificate for another address, signed by the same trusted key
+
+  // An HTTPS chat server with a self-signed certificate for `san`; resolves with its port.
+  async function tlsServer(name, san) {
+    const key = path.join(dir, `${name}.key`);
+    const cert = path.join(dir, `${name}.pem`);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key,
+      '-out', cert, '-days', '1', '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`],
+    { stdio: 'ignore' });
+    const server = https.createServer({ key: await readFile(key), cert: await readFile(cert) },
+                                      (request, response) => {
+                                        response.setHeader('Content-Type', 'application/json');
+                                        response.end(JSON.stringify({
+                                          id: 'chatcmpl-tls', object: 'chat.completion',
+                                          created: 1, model: 'tls-upstream',
+                                          choices: [{ index: 0, finish_reason: 'stop',
+                                            message: { role: 'assistant', content: 'over TLS' } }],
+                                        }));
+                                      });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return server.address().port;
+  }
 
   before(async () => {
     dir = await makeTempDir('veyra-tls-');
-    const key = path.join(dir, 'key.pem');
-    const cert = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key,
-      '-out', cert, '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
-    server = https.createServer({ key: await readFile(key), cert: await readFile(cert) },
-                                (request, response) => {
-                                  response.setHeader('Content-Type', 'application/json');
-                                  response.end(JSON.stringify({
-                                    id: 'chatcmpl-tls', object: 'chat.completion', created: 1,
-                                    model: 'tls-upstream', choices: [{ index: 0,
-                                      message: { role: 'assistant', content: 'over TLS' },
-                                      finish_reason: 'stop' }],
-                                  }));
-                                });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    tlsPort = server.address().port;
+    rightPort = await tlsServer('right', 'IP:127.0.0.1');
+    wrongPort = await tlsServer('wrong', 'IP:127.0.0.2');
+    const bundle = (await readFile(path.join(dir, 'right.pem'), 'utf8')) +
+        (await readFile(path.join(dir, 'wrong.pem'), 'utf8'));
+    await writeFile(path.join(dir, 'bundle.pem'), bundle);
   });
 
-  after(() => server?.close());
+  after(() => servers.forEach((server) => server.close()));
 
   function tlsConfig(upstream) {
     return {
       auth: kFastAuth,
       upstream,
-      providers: [{ id: 'tls', type: 'openai', base_url: `https://localhost:${tlsPort}/v1` }],
-      models: [{ id: 'tls-chat', capabilities: ['chat'],
-        deployments: [{ provider: 'tls', model: 'tls-upstream' }] }],
+      providers: [{ id: 'right', type: 'openai', base_url: `https://127.0.0.1:${rightPort}/v1` },
+        { id: 'wrong', type: 'openai', base_url: `https://127.0.0.1:${wrongPort}/v1` }],
+      models: [{ id: 'right-chat', capabilities: ['chat'],
+        deployments: [{ provider: 'right', model: 'tls-upstream' }] },
+      { id: 'wrong-chat', capabilities: ['chat'],
+        deployments: [{ provider: 'wrong', model: 'tls-upstream' }] }],
     };
   }
 
-  test('an untrusted certificate is refused; a trusted one works', async () => {
+  async function chat(instance, bearer, model) {
+    const response = await fetch(`${instance.baseUrl}/v1/chat/completions`, {
+      method: 'POST', headers: { Authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  test('certificates are verified: trust store and host name', async () => {
     const untrusted = await startVeyra({ config: tlsConfig({}) });
     const trusted = await startVeyra({
-      config: tlsConfig({ ca_file: path.join(dir, 'cert.pem') }),
+      config: tlsConfig({ ca_file: path.join(dir, 'bundle.pem') }),
     });
     try {
-      for (const [instance, status] of [[untrusted, 503], [trusted, 200]]) {
-        const bearer = await signIn(instance.baseUrl);
-        const response = await fetch(`${instance.baseUrl}/v1/chat/completions`, {
-          method: 'POST', headers: { Authorization: `Bearer ${bearer}` },
-          body: JSON.stringify({ model: 'tls-chat', messages: [{ role: 'user', content: 'x' }] }),
-        });
-        const body = await response.json();
-        assert.equal(response.status, status, JSON.stringify(body));
-        if (status === 200) assert.equal(body.choices[0].message.content, 'over TLS');
-        else assert.equal(body.error.code, 'upstream_unavailable');
-      }
+      const refused = await chat(untrusted, await signIn(untrusted.baseUrl), 'right-chat');
+      assert.equal(refused.status, 503, 'a certificate outside the trust store is refused');
+      assert.equal(refused.body.error.code, 'upstream_unavailable');
+
+      const bearer = await signIn(trusted.baseUrl);
+      const accepted = await chat(trusted, bearer, 'right-chat');
+      assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+      assert.equal(accepted.body.choices[0].message.content, 'over TLS');
+
+      const misnamed = await chat(trusted, bearer, 'wrong-chat');
+      assert.equal(misnamed.status, 503, 'a trusted certificate for another host is refused');
     } finally {
       await untrusted.stop();
       await trusted.stop();
