@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -46,6 +47,36 @@ Error internal(std::string_view detail) {
   return make_error(ErrorCode::internal_error, "The transcription failed.");
 }
 
+// Blocks SIGPIPE on this thread while it writes to the child: a child that exits before
+// reading all its input must fail the write with EPIPE, not kill the server. A SIGPIPE raised
+// meanwhile is discarded before the mask is restored.
+class SigpipeGuard {
+ public:
+  SigpipeGuard() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
+  }
+  ~SigpipeGuard() {
+    if (!was_pending_) {
+      timespec none{0, 0};
+      while (sigtimedwait(&pipe_, nullptr, &none) == SIGPIPE) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  SigpipeGuard(const SigpipeGuard&) = delete;
+  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+ private:
+  sigset_t pipe_;
+  sigset_t previous_;
+  bool was_pending_ = false;
+};
+
 // What the child wrote and how it ended.
 struct ChildOutcome {
   std::string out;
@@ -58,6 +89,7 @@ struct ChildOutcome {
 // blocks on a full pipe; kills the child at `deadline`.
 Result<ChildOutcome> exchange(pid_t pid, Fd& in, Fd& out, Fd& err, std::string_view input,
                               std::chrono::steady_clock::time_point deadline) {
+  SigpipeGuard no_sigpipe;
   ChildOutcome outcome;
   std::size_t written = 0;
   char buffer[65536];
