@@ -1,6 +1,7 @@
 #include "api/model_routes.h"
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <memory>
 
@@ -25,7 +26,9 @@ constexpr std::size_t kAudioBodyLimit = 25 * 1000 * 1000 + 1024 * 1024;  // the 
 // Everything a call needs until its answer, stream included, has been written.
 struct CallState {
   auth::Principal principal;
-  boost::json::object body;
+  // The request's JSON lives in one growing arena instead of an allocation per value.
+  boost::json::monotonic_resource json_memory;
+  boost::json::object body{&json_memory};
   http::MultipartForm form;
   providers::ModelCall call;
 };
@@ -61,12 +64,11 @@ awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request, Capa
                               Validate validate) {
   auto principal = authenticate(deps.tokens, request);
   if (!principal) co_return Response::error(principal.error());
-  auto body = parse_json_object(request.body);
-  if (!body) co_return Response::error(body.error());
-
   auto state = std::make_shared<CallState>();
+  auto body = parse_json_object(request.body, &state->json_memory);
+  if (!body) co_return Response::error(body.error());
   state->principal = std::move(*principal);
-  state->body = std::move(*body);
+  state->body = std::move(*body);  // same storage: a move, not a copy
   auto& call = state->call;
   call.capability = capability;
   call.body = &state->body;

@@ -6,8 +6,13 @@
 namespace veyra {
 
 Result<boost::json::object> parse_json_object(std::string_view body) {
+  return parse_json_object(body, {});
+}
+
+Result<boost::json::object> parse_json_object(std::string_view body,
+                                              boost::json::storage_ptr storage) {
   boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(body, ec);
+  boost::json::value parsed = boost::json::parse(body, ec, std::move(storage));
   if (ec) {
     return make_error(ErrorCode::invalid_json,
                       "The request body is not valid JSON: " + ec.message() + ".");

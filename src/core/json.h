@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <string_view>
 
 #include "core/result.h"
@@ -13,6 +14,11 @@ namespace veyra {
 // Errors: invalid_json when the text is not JSON; invalid_field when it is JSON but not an
 // object.
 Result<boost::json::object> parse_json_object(std::string_view body);
+
+// The same, with the parsed values allocated from `storage` (e.g. a monotonic_resource that
+// lives as long as the object: one allocation for a whole request instead of one per value).
+Result<boost::json::object> parse_json_object(std::string_view body,
+                                              boost::json::storage_ptr storage);
 
 // The string member `key`, or empty when it is absent or not a string.
 std::string_view string_member(const boost::json::object& object, std::string_view key);

@@ -1,5 +1,6 @@
 #include "providers/openai/openai_provider.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -147,7 +148,8 @@ boost::asio::awaitable<Result<ProviderAnswer>> OpenAiProvider::call(
   }
 
   boost::system::error_code ec;
-  auto parsed = boost::json::parse(*body, ec);
+  boost::json::monotonic_resource memory;  // one arena for the answer's values
+  auto parsed = boost::json::parse(*body, ec, &memory);
   if (ec || !parsed.is_object()) {
     co_return make_error(ErrorCode::upstream_error, "The provider's answer is not valid JSON.");
   }

@@ -1,5 +1,6 @@
 #include "providers/openai/openai_stream.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -40,8 +41,11 @@ ChunkOutcome ChunkRewriter::rewrite(std::string_view data) {
     outcome.kind = ChunkOutcome::Kind::done;
     return outcome;
   }
+  // A chunk is a few hundred bytes: its values fit in a stack arena, with no allocation.
+  unsigned char arena[4096];
+  boost::json::monotonic_resource memory(arena, sizeof arena);
   boost::system::error_code ec;
-  auto value = boost::json::parse(data, ec);
+  auto value = boost::json::parse(data, ec, &memory);
   if (ec || !value.is_object()) {
     outcome.kind = ChunkOutcome::Kind::error;
     outcome.error = make_error(ErrorCode::upstream_error, "The provider sent a malformed chunk.");
