@@ -74,12 +74,12 @@ struct GoogleOAuthConfig {
 
 // How Veyra talks to providers: timeouts, connection pools, TLS trust and cooldowns.
 struct UpstreamConfig {
-  Duration connect_timeout = std::chrono::seconds(5);      // TCP connect plus TLS handshake
-  Duration first_byte_timeout = std::chrono::minutes(5);   // request sent -> response headers
-  Duration idle_timeout = std::chrono::minutes(2);         // silence inside a body or stream
-  unsigned max_connections_per_origin = 256;               // open at once; more calls wait
-  unsigned max_idle_per_origin = 64;                       // kept alive between calls
-  Duration pool_idle_timeout = std::chrono::seconds(60);   // an idle connection is then closed
+  Duration connect_timeout = std::chrono::seconds(5);     // TCP connect plus TLS handshake
+  Duration first_byte_timeout = std::chrono::minutes(5);  // request sent -> response headers
+  Duration idle_timeout = std::chrono::minutes(2);        // silence inside a body or stream
+  unsigned max_connections_per_origin = 256;  // open at once, per I/O thread; more calls wait
+  unsigned max_idle_per_origin = 64;          // kept alive between calls, per I/O thread
+  Duration pool_idle_timeout = std::chrono::seconds(60);  // an idle connection is then closed
   std::string ca_file;  // PEM bundle trusted instead of the system store; empty = system store
   unsigned failure_threshold = 3;  // consecutive failures that put a deployment in cooldown
   Duration cooldown = std::chrono::seconds(30);

@@ -280,7 +280,7 @@ asio::awaitable<bool> respond(Answer& a) {
 // request. Bytes that arrive instead are the next request (pipelined, or sent once the answer
 // is out); the same read then serves as the keep-alive wait for it, so a watched request
 // costs no extra cancellation round trip. A plain callback, not a coroutine: an open stream
-// keeps it for its whole life. Used on the connection's strand only.
+// keeps it for its whole life. Used on the connection's I/O thread only.
 class ClientWatcher : public std::enable_shared_from_this<ClientWatcher> {
  public:
   // Starts the read; the request learns when the client goes away until detach().

@@ -26,14 +26,14 @@ struct Header {
 // Tells a handler, and the stream it returns, that the client went away (closed or reset its
 // connection) while the answer was still being made, so upstream work can be abandoned. The
 // connection watches only on routes that ask for it (RouteOptions::watch_client). Lives in
-// the Request; touched only on the connection's strand.
+// the Request; touched only on the connection's I/O thread.
 class ClientWatch {
  public:
   bool client_gone() const { return gone_; }
 
   // Runs `callback` once when the client goes away, at once when it already has. Replaces
   // the callback set before; an empty function clears it. The callback runs on the
-  // connection's strand and must not throw.
+  // connection's I/O thread and must not throw.
   void on_gone(std::function<void()> callback);
 
   // Called by the connection when the client's side of the socket closed.

@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
@@ -20,10 +21,23 @@ Server::Impl::Impl(ServerOptions options, const Router& router)
     : options_(std::move(options)),
       router_(router),
       metrics_(router.metric_labels()),
-      io_(options_.http.threads != 0 ? static_cast<int>(options_.http.threads)
-                                     : static_cast<int>(std::thread::hardware_concurrency())),
+      io_(1),
       acceptor_(io_),
-      signals_(io_, SIGINT, SIGTERM) {}
+      signals_(io_, SIGINT, SIGTERM) {
+  unsigned count = options_.http.threads != 0 ? options_.http.threads
+                                              : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 1; i < count; ++i) workers_.push_back(std::make_unique<asio::io_context>(1));
+}
+
+asio::io_context& Server::Impl::next_context() {
+  unsigned index = next_context_.fetch_add(1, std::memory_order_relaxed) % (workers_.size() + 1);
+  return index == 0 ? io_ : *workers_[index - 1];
+}
+
+void Server::Impl::stop_all() {
+  io_.stop();
+  for (auto& worker : workers_) worker->stop();
+}
 
 Status Server::Impl::listen() {
   boost::system::error_code ec;
@@ -47,8 +61,8 @@ Status Server::Impl::listen() {
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_),
-                                                        asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] =
+        co_await acceptor_.async_accept(next_context(), asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (!acceptor_.is_open() || ec == asio::error::operation_aborted) co_return;
       // Out of descriptors or a transient network error: back off instead of spinning.
@@ -68,7 +82,7 @@ void Server::Impl::begin_shutdown() {
   if (draining_.exchange(true)) {
     log_event(LogLevel::warn, "shutdown_forced", {});
     drained_cleanly_ = false;
-    io_.stop();
+    stop_all();
     return;
   }
   log_event(LogLevel::info, "shutdown_started",
@@ -110,7 +124,7 @@ asio::awaitable<void> Server::Impl::drain() {
   }
   boost::system::error_code ignored;
   signals_.cancel(ignored);
-  io_.stop();
+  stop_all();
 }
 
 asio::awaitable<void> Server::Impl::periodic(std::chrono::milliseconds period,
@@ -141,11 +155,12 @@ bool Server::Impl::run() {
   wait_for_signal();
   asio::co_spawn(io_, accept_loop(), asio::detached);
 
-  unsigned count = options_.http.threads != 0 ? options_.http.threads
-                                              : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   std::vector<std::thread> threads;
-  threads.reserve(count - 1);
-  for (unsigned i = 1; i < count; ++i) threads.emplace_back([this] { io_.run(); });
+  for (auto& worker : workers_) {
+    keep_running.push_back(asio::make_work_guard(*worker));
+    threads.emplace_back([context = worker.get()] { context->run(); });
+  }
   io_.run();
   for (std::thread& thread : threads) thread.join();
 

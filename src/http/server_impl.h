@@ -6,12 +6,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "core/metrics.h"
 #include "http/router.h"
@@ -20,7 +20,7 @@
 namespace veyra::http {
 
 // What shutdown needs to know about a live connection. Fields other than `executor` are
-// touched only on that connection's strand.
+// touched only on that connection's I/O thread.
 struct ConnectionSlot {
   boost::asio::any_io_executor executor;
   boost::beast::tcp_stream* stream = nullptr;
@@ -55,9 +55,19 @@ class Server::Impl {
   // Declared after everything connections touch: when a drain deadline passes, destroying
   // io_ destroys the still-suspended connection coroutines, and their destructors unregister
   // from connections_ and update metrics_.
+  // One io_context per I/O thread, each run by its own thread: a connection and the upstream
+  // calls it makes stay on one thread, with no strand and no cross-thread wake-ups. io_ (the
+  // calling thread's) also holds the acceptor, the signals and the periodic tasks.
   boost::asio::io_context io_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> workers_;
+  std::atomic<unsigned> next_context_{0};  // round robin over io_ and workers_
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
+
+  // The context the next accepted connection runs on.
+  boost::asio::io_context& next_context();
+  // Stops io_ and every worker.
+  void stop_all();
 
  private:
   boost::asio::awaitable<void> accept_loop();

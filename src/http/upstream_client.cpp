@@ -1,6 +1,6 @@
-// The provider client: one UpstreamConnection per socket, pooled per origin, driven by the
-// coroutine of the call that holds it. A connection is used by one call at a time; the
-// strand of that call runs every operation on it and its timers.
+// The provider client: one UpstreamConnection per socket, pooled per origin and I/O thread,
+// driven by the coroutine of the call that holds it. A connection is used by one call at a
+// time, on the I/O thread whose io_context owns its socket.
 #include "http/upstream_client.h"
 
 #include <sys/socket.h>
@@ -109,7 +109,7 @@ bhttp::verb to_verb(Method method) {
 
 struct OriginPool;
 
-// Fires a callback when a deadline passes. One per call, on that call's strand; re-arming
+// Fires a callback when a deadline passes. One per call, on that call's thread; re-arming
 // only moves the deadline, so a stream pays no timer syscall per chunk.
 class Watchdog : public std::enable_shared_from_this<Watchdog> {
  public:
@@ -155,8 +155,8 @@ class Watchdog : public std::enable_shared_from_this<Watchdog> {
 // One keep-alive connection to an origin, plain or TLS.
 class UpstreamConnection {
  public:
-  // The sockets belong to the I/O context, not to a strand: a pooled connection serves
-  // calls from any connection's strand, one at a time.
+  // The sockets belong to the calling coroutine's io_context; the pool they return to is
+  // that context's, so a connection only serves calls on its own I/O thread.
   UpstreamConnection(asio::io_context& context, ssl::context* tls_context,
                      std::shared_ptr<OriginPool> pool)
       : plain_(context), resolver_(context), pool_(std::move(pool)) {
@@ -185,7 +185,8 @@ class UpstreamConnection {
   }
 
   asio::awaitable<error_code> connect(const Target& target) {
-    auto [resolve_ec, endpoints] = co_await resolver_.async_resolve(target.host, target.port, kTuple);
+    auto [resolve_ec, endpoints] =
+        co_await resolver_.async_resolve(target.host, target.port, kTuple);
     if (resolve_ec) co_return resolve_ec;
     auto [connect_ec, endpoint] = co_await asio::async_connect(socket(), endpoints, kTuple);
     if (connect_ec) co_return connect_ec;
@@ -279,11 +280,11 @@ struct OriginPool : std::enable_shared_from_this<OriginPool> {
   std::chrono::milliseconds idle_timeout{0};
 
   std::mutex mutex;
-  unsigned open = 0;                                            // GUARDED_BY(mutex)
-  std::vector<std::shared_ptr<UpstreamConnection>> idle;        // GUARDED_BY(mutex)
-  std::deque<std::shared_ptr<Waiter>> waiters;                  // GUARDED_BY(mutex)
+  unsigned open = 0;                                      // GUARDED_BY(mutex)
+  std::vector<std::shared_ptr<UpstreamConnection>> idle;  // GUARDED_BY(mutex)
+  std::deque<std::shared_ptr<Waiter>> waiters;            // GUARDED_BY(mutex)
 
-  // Wakes the oldest waiter, if any, on its own strand. REQUIRES: mutex held.
+  // Wakes the oldest waiter, if any, on its own thread. REQUIRES: mutex held.
   void wake_one() {
     if (waiters.empty()) return;
     auto waiter = std::move(waiters.front());
@@ -312,7 +313,9 @@ struct OriginPool : std::enable_shared_from_this<OriginPool> {
   }
 };
 
-UpstreamConnection::~UpstreamConnection() { pool_->closed(); }
+UpstreamConnection::~UpstreamConnection() {
+  pool_->closed();
+}
 
 class UpstreamClient::Impl {
  public:
@@ -321,8 +324,11 @@ class UpstreamClient::Impl {
   // Takes an idle connection or a slot for a new one, waiting up to connect_timeout when
   // the origin is at its cap. nullptr when the wait timed out.
   asio::awaitable<std::shared_ptr<UpstreamConnection>> acquire(const Target& target) {
-    auto pool = pool_for(target.origin);
     auto executor = co_await asio::this_coro::executor;
+    // A pool per origin and I/O context: a connection only ever serves calls on the thread
+    // whose reactor watches its socket.
+    auto& context = static_cast<asio::io_context&>(asio::query(executor, asio::execution::context));
+    auto pool = pool_for(target.origin, context);
     auto give_up = SteadyClock::now() + config_.connect_timeout;
     while (true) {
       std::shared_ptr<Waiter> waiter;
@@ -343,8 +349,7 @@ class UpstreamClient::Impl {
           ++pool->open;
           // The new connection's destructor gives the slot back.
           co_return std::make_shared<UpstreamConnection>(
-              static_cast<asio::io_context&>(asio::query(executor, asio::execution::context)),
-              target.tls ? tls_context_.get() : nullptr, pool);
+              context, target.tls ? tls_context_.get() : nullptr, pool);
         }
         if (SteadyClock::now() >= give_up) co_return nullptr;
         waiter = std::make_shared<Waiter>(executor);
@@ -359,7 +364,7 @@ class UpstreamClient::Impl {
   }
 
   asio::awaitable<Result<std::unique_ptr<UpstreamResponse>>> send(UpstreamRequest request,
-                                                                   ClientWatch* watch);
+                                                                  ClientWatch* watch);
 
   UpstreamConfig config_;
   std::unique_ptr<ssl::context> tls_context_;
@@ -367,9 +372,9 @@ class UpstreamClient::Impl {
  private:
   using Waiter = OriginPool::Waiter;
 
-  std::shared_ptr<OriginPool> pool_for(const std::string& origin) {
+  std::shared_ptr<OriginPool> pool_for(const std::string& origin, asio::io_context& context) {
     std::lock_guard lock(pools_mutex_);
-    auto& pool = pools_[origin];
+    auto& pool = pools_[{origin, &context}];
     if (!pool) {
       pool = std::make_shared<OriginPool>();
       pool->max_open = config_.max_connections_per_origin;
@@ -380,12 +385,15 @@ class UpstreamClient::Impl {
   }
 
   std::mutex pools_mutex_;
-  std::map<std::string, std::shared_ptr<OriginPool>> pools_;  // GUARDED_BY(pools_mutex_)
+  // GUARDED_BY(pools_mutex_)
+  std::map<std::pair<std::string, asio::io_context*>, std::shared_ptr<OriginPool>> pools_;
 };
 
 namespace {
 
-Error failure(ErrorCode code, std::string message) { return make_error(code, std::move(message)); }
+Error failure(ErrorCode code, std::string message) {
+  return make_error(code, std::move(message));
+}
 
 // Maps a failed operation of one call to the client's error.
 Error call_error(const UpstreamConnection& connection, const error_code& ec,
@@ -490,14 +498,12 @@ asio::awaitable<Result<std::unique_ptr<UpstreamResponse>>> UpstreamClient::Impl:
     }
     unsigned status = head.result_int();
     head.clear();  // the copies above are what callers read; free the parsed fields
-    co_return std::make_unique<UpstreamResponse>(std::move(connection), status,
-                                                 std::move(headers));
+    co_return std::make_unique<UpstreamResponse>(std::move(connection), status, std::move(headers));
   }
   co_return failure(ErrorCode::upstream_error, "The connection to the provider failed.");
 }
 
-UpstreamResponse::UpstreamResponse(std::shared_ptr<UpstreamConnection> connection,
-                                   unsigned status,
+UpstreamResponse::UpstreamResponse(std::shared_ptr<UpstreamConnection> connection, unsigned status,
                                    std::vector<std::pair<std::string, std::string>> headers)
     : connection_(std::move(connection)), status_(status), headers_(std::move(headers)) {}
 
@@ -532,7 +538,8 @@ asio::awaitable<Result<std::string_view>> UpstreamResponse::read_some() {
   }
   if (connection.parser_->is_done()) co_return std::string_view();
   connection.watchdog_->arm(connection.idle_timeout_);
-  auto [ec, got] = co_await connection.read_body(connection.chunk_.data(), connection.chunk_.size());
+  auto [ec, got] =
+      co_await connection.read_body(connection.chunk_.data(), connection.chunk_.size());
   connection.watchdog_->disarm();
   if (ec) co_return call_error(connection, ec, "idle");
   co_return std::string_view(connection.chunk_.data(), got);
@@ -563,7 +570,9 @@ asio::awaitable<Result<std::string>> UpstreamResponse::read_all(std::size_t limi
   }
 }
 
-void UpstreamResponse::cancel() { connection_->abort(true); }
+void UpstreamResponse::cancel() {
+  connection_->abort(true);
+}
 
 Result<std::unique_ptr<UpstreamClient>> UpstreamClient::create(const UpstreamConfig& config) {
   auto impl = std::make_unique<Impl>(config);

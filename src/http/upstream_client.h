@@ -27,7 +27,7 @@ struct UpstreamRequest {
 class UpstreamConnection;
 
 // A response whose headers have arrived; the body is read on demand. Use it from the
-// coroutine that received it (one strand). Destroying it returns the connection to its
+// coroutine that received it (its I/O thread). Destroying it returns the connection to its
 // pool when the body was read to the end, and closes it otherwise.
 class UpstreamResponse {
  public:
@@ -51,7 +51,7 @@ class UpstreamResponse {
   boost::asio::awaitable<Result<std::string>> read_all(std::size_t limit);
 
   // Abandons the exchange at once: a pending read fails and the connection is closed, not
-  // reused. Call on the strand of the coroutine that reads.
+  // reused. Call on the I/O thread of the coroutine that reads.
   void cancel();
 
  private:
