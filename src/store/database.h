@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/api_key_repository.h"
 #include "store/secret_repository.h"
 #include "store/session_repository.h"
 #include "store/usage_repository.h"
@@ -76,6 +77,7 @@ class Database {
   virtual UserRepository& users() = 0;
   virtual SessionRepository& sessions() = 0;
   virtual UsageRepository& usage() = 0;
+  virtual ApiKeyRepository& api_keys() = 0;
 
   // The engine name, e.g. "sqlite".
   virtual std::string_view kind() const = 0;

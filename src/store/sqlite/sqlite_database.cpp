@@ -15,7 +15,12 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const SqlitePoolOpt
 }
 
 SqliteDatabase::SqliteDatabase(std::unique_ptr<SqlitePool> pool)
-    : pool_(std::move(pool)), secrets_(*pool_), users_(*pool_), sessions_(*pool_), usage_(*pool_) {}
+    : pool_(std::move(pool)),
+      secrets_(*pool_),
+      users_(*pool_),
+      sessions_(*pool_),
+      usage_(*pool_),
+      api_keys_(*pool_) {}
 
 Status SqliteDatabase::ping() {
   Result<SqlitePool::Lease> connection = pool_->acquire();

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "store/database.h"
+#include "store/sqlite/sqlite_api_key_repository.h"
 #include "store/sqlite/sqlite_pool.h"
 #include "store/sqlite/sqlite_secret_repository.h"
 #include "store/sqlite/sqlite_session_repository.h"
@@ -23,6 +24,7 @@ class SqliteDatabase final : public Database {
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   UsageRepository& usage() override { return usage_; }
+  ApiKeyRepository& api_keys() override { return api_keys_; }
   std::string_view kind() const override { return "sqlite"; }
 
   // For the SQLite repositories and tests; safe to use from any thread.
@@ -36,6 +38,7 @@ class SqliteDatabase final : public Database {
   SqliteUserRepository users_;
   SqliteSessionRepository sessions_;
   SqliteUsageRepository usage_;
+  SqliteApiKeyRepository api_keys_;
 };
 
 }  // namespace veyra::store
