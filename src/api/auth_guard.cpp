@@ -24,11 +24,22 @@ bool looks_like_api_key(std::string_view token) {
 
 }  // namespace
 
-Result<auth::Principal> authenticate(const auth::TokenIssuer& tokens, http::Request& request) {
+Result<auth::Principal> authenticate(const auth::TokenIssuer& tokens, const auth::ApiKeyCache& keys,
+                                     http::Request& request) {
   std::string_view token = bearer_token(request);
   if (token.empty()) return make_error(ErrorCode::missing_credentials);
-  // TODO(auth): API keys arrive with the keys issue; until then no key is valid.
-  if (looks_like_api_key(token)) return make_error(ErrorCode::invalid_api_key);
+
+  auto principal =
+      looks_like_api_key(token) ? keys.authenticate(token) : tokens.authenticate(token);
+  if (!principal) return principal;
+  request.principal_id = principal->log_id();
+  return principal;
+}
+
+Result<auth::Principal> require_session(const auth::TokenIssuer& tokens, http::Request& request) {
+  std::string_view token = bearer_token(request);
+  if (token.empty()) return make_error(ErrorCode::missing_credentials);
+  if (looks_like_api_key(token)) return make_error(ErrorCode::session_auth_required);
 
   auto principal = tokens.authenticate(token);
   if (!principal) return principal;
@@ -36,11 +47,9 @@ Result<auth::Principal> authenticate(const auth::TokenIssuer& tokens, http::Requ
   return principal;
 }
 
-Result<auth::Principal> require_session(const auth::TokenIssuer& tokens, http::Request& request) {
-  if (looks_like_api_key(bearer_token(request))) {
-    return make_error(ErrorCode::session_auth_required);
-  }
-  return authenticate(tokens, request);
+Status require_scope(const auth::Principal& principal, auth::Scope scope) {
+  if (principal.has_scope(scope)) return {};
+  return make_error(ErrorCode::insufficient_scope);
 }
 
 }  // namespace veyra::api

@@ -46,6 +46,42 @@ boost::json::object model_json(const gateway::CatalogModel& model) {
           {"capabilities", std::move(capabilities)}};
 }
 
+auth::Scope scope_of(Capability capability) {
+  switch (capability) {
+    case Capability::chat:
+      return auth::Scope::chat;
+    case Capability::embeddings:
+      return auth::Scope::embeddings;
+    case Capability::images:
+      return auth::Scope::images;
+    case Capability::audio:
+      return auth::Scope::audio;
+  }
+  return auth::Scope::chat;
+}
+
+// Authentication plus the scope the endpoint needs.
+Result<auth::Principal> authorize(const ModelRouteDeps& deps, Request& request, auth::Scope scope) {
+  auto principal = authenticate(deps.tokens, deps.keys, request);
+  if (!principal) return principal;
+  if (Status allowed = require_scope(*principal, scope); !allowed) {
+    return std::move(allowed).error();
+  }
+  return principal;
+}
+
+// False for a known model outside the principal's allowlist (403 model_not_allowed); an
+// unknown id is left to the catalog lookup that follows (404 model_not_found).
+bool model_allowed(const ModelRouteDeps& deps, const auth::Principal& principal,
+                   const std::string& model_id) {
+  return principal.allows_model(model_id) || deps.gateway.catalog().find(model_id) == nullptr;
+}
+
+Response model_not_allowed(const std::string& model_id) {
+  return Response::error(ErrorCode::model_not_allowed,
+                         "The model '" + model_id + "' is not allowed for this API key.", "model");
+}
+
 // Hands the call to the gateway; a stream keeps `state` alive until it has been written.
 awaitable<Response> run_call(gateway::Gateway& gateway, const gateway::CatalogModel& model,
                              std::shared_ptr<CallState> state) {
@@ -62,7 +98,7 @@ awaitable<Response> run_call(gateway::Gateway& gateway, const gateway::CatalogMo
 template <class Validate>
 awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request, Capability capability,
                               Validate validate) {
-  auto principal = authenticate(deps.tokens, request);
+  auto principal = authorize(deps, request, scope_of(capability));
   if (!principal) co_return Response::error(principal.error());
   auto state = std::make_shared<CallState>();
   auto body = parse_json_object(request.body, &state->json_memory);
@@ -87,6 +123,7 @@ awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request, Capa
     model_id = std::move(*model);
   }
   request.model = model_id;
+  if (!model_allowed(deps, state->principal, model_id)) co_return model_not_allowed(model_id);
 
   auto model = deps.gateway.resolve(model_id, capability);
   if (!model) co_return Response::error(model.error());
@@ -99,13 +136,14 @@ Result<std::string> no_validation(const boost::json::object&) {
 }
 
 awaitable<Response> transcription_call(const ModelRouteDeps& deps, Request& request) {
-  auto principal = authenticate(deps.tokens, request);
+  auto principal = authorize(deps, request, auth::Scope::audio);
   if (!principal) co_return Response::error(principal.error());
   auto form = http::parse_multipart_form(request.header("Content-Type"), request.body);
   if (!form) co_return Response::error(form.error());
   auto fields = validate_transcription_form(*form);
   if (!fields) co_return Response::error(fields.error());
   request.model = fields->model;
+  if (!model_allowed(deps, *principal, fields->model)) co_return model_not_allowed(fields->model);
 
   auto model = deps.gateway.resolve(fields->model, Capability::audio);
   if (!model) co_return Response::error(model.error());
@@ -131,20 +169,23 @@ void add_model_routes(http::Router& router, const ModelRouteDeps& d) {
   http::RouteOptions audio_route{kAudioBodyLimit, true};
 
   router.add(Method::get, "/v1/models", [deps](Request& request) -> awaitable<Response> {
-    auto principal = authenticate(deps->tokens, request);
+    auto principal = authorize(*deps, request, auth::Scope::models);
     if (!principal) co_return Response::error(principal.error());
     boost::json::array data;
-    for (const auto& model : deps->gateway.catalog().models()) data.push_back(model_json(*model));
+    for (const auto& model : deps->gateway.catalog().models()) {
+      if (principal->allows_model(model->id)) data.push_back(model_json(*model));
+    }
     boost::json::object out{{"object", "list"}, {"data", std::move(data)}};
     co_return Response::json(200, boost::json::serialize(out));
   });
 
   // Ids like "meta-llama/Llama-3.1-8B" hold one slash: the second route takes them whole.
   auto retrieve = [deps](Request& request) -> awaitable<Response> {
-    auto principal = authenticate(deps->tokens, request);
+    auto principal = authorize(*deps, request, auth::Scope::models);
     if (!principal) co_return Response::error(principal.error());
     std::string id(request.param("model"));
     if (!request.param("owner").empty()) id = std::string(request.param("owner")) + "/" + id;
+    if (!model_allowed(*deps, *principal, id)) co_return model_not_allowed(id);
     const auto* model = deps->gateway.catalog().find(id);
     if (model == nullptr) {
       co_return Response::error(ErrorCode::model_not_found,

@@ -4,6 +4,7 @@
 // call to the Gateway.
 #pragma once
 
+#include "auth/api_key_cache.h"
 #include "auth/tokens.h"
 #include "gateway/gateway.h"
 #include "http/router.h"
@@ -12,9 +13,14 @@ namespace veyra::api {
 
 struct ModelRouteDeps {
   auth::TokenIssuer& tokens;
+  const auth::ApiKeyCache& keys;
   gateway::Gateway& gateway;
 };
 
+// Access tokens and API keys are both accepted. A key needs the endpoint's scope (models for
+// the listing, else the call's capability; 403 insufficient_scope), and a key with a model
+// allowlist gets 403 model_not_allowed for a known model outside it (an unknown one stays 404
+// model_not_found) and sees only its allowed models in the listing.
 // REQUIRES: every dependency outlives the router.
 void add_model_routes(http::Router& router, const ModelRouteDeps& deps);
 

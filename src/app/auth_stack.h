@@ -5,6 +5,9 @@
 #include <memory>
 
 #include "accounts/registration.h"
+#include "auth/api_key_cache.h"
+#include "auth/api_key_codec.h"
+#include "auth/api_key_service.h"
 #include "auth/auth_service.h"
 #include "auth/jwt.h"
 #include "auth/login_throttle.h"
@@ -19,7 +22,8 @@ namespace veyra::app {
 
 class AuthStack {
  public:
-  // Loads or creates the JWT signing secret and the revoked-session set. Blocks (database).
+  // Loads or creates the JWT signing secret and the API key hashing secret, and loads the
+  // revoked-session set and the API key cache. Blocks (database).
   // Fails when the database does. `database` and `clock` must outlive the stack.
   static Result<std::unique_ptr<AuthStack>> build(const Config& config, store::Database& database,
                                                   const Clock& clock);
@@ -31,9 +35,12 @@ class AuthStack {
   auth::TokenIssuer tokens;
   auth::AuthService auth;
   accounts::Registration registration;
+  auth::ApiKeyCodec api_key_codec;
+  auth::ApiKeyCache api_key_cache;
+  auth::ApiKeyService api_keys;
 
   AuthStack(const Config& config, store::Database& database, const Clock& clock,
-            std::string jwt_secret);
+            std::string jwt_secret, std::string api_key_secret);
 };
 
 }  // namespace veyra::app

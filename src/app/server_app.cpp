@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "accounts/registration.h"
+#include "api/api_key_routes.h"
 #include "api/auth_routes.h"
 #include "api/model_routes.h"
 #include "api/service_routes.h"
@@ -54,6 +55,25 @@ std::unique_ptr<store::Database> open_and_migrate(const Config& config, unsigned
               {{"version", migration.version}, {"name", migration.name}});
   }
   return database;
+}
+
+constexpr std::chrono::seconds kApiKeyUseFlushPeriod{30};
+
+void log_key_flush(const Status& flushed) {
+  if (!flushed) {
+    log_event(LogLevel::warn, "api_key_use_flush_failed", {{"reason", flushed.error().message}});
+  }
+}
+
+// Hands the API keys' last-use times to `pool` as one job; skipped when the pool is full.
+void flush_api_key_uses(AuthStack& auth, BlockingPool& pool) {
+  struct FlushJob final : BlockingPool::Job {
+    explicit FlushJob(AuthStack& stack) : auth(stack) {}
+    void run() override { log_key_flush(auth.api_keys.flush_uses()); }
+    AuthStack& auth;
+  };
+  std::unique_ptr<BlockingPool::Job> job = std::make_unique<FlushJob>(auth);
+  if (!pool.submit(job)) log_key_flush(make_error(ErrorCode::server_busy));
 }
 
 }  // namespace
@@ -132,7 +152,8 @@ int ServerApp::serve() {
                                password_pool, clock,       config_.default_plan};
   api::add_auth_routes(router, auth_deps);
   api::add_account_routes(router, auth_deps);
-  api::add_model_routes(router, {auth.tokens, *models.gateway});
+  api::add_api_key_routes(router, {auth.tokens, auth.api_keys, blocking_pool, clock});
+  api::add_model_routes(router, {auth.tokens, auth.api_key_cache, *models.gateway});
   api::add_usage_routes(router, {auth.tokens, database->usage(), blocking_pool, clock});
 
   http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,
@@ -156,8 +177,15 @@ int ServerApp::serve() {
   metrics.add_gauge("veyra_usage_records_dropped", "Usage records dropped on a full queue.",
                     [&] { return static_cast<double>(models.usage->dropped()); });
   server.run_every(std::chrono::seconds(1), [&] { models.usage->flush_async(); });
+  metrics.add_gauge("veyra_api_keys_cached", "API keys held by the in-memory key cache.",
+                    [&] { return static_cast<double>(auth.api_key_cache.size()); });
+  // Last-use times are a display field: written in batches, never per call.
+  server.run_every(kApiKeyUseFlushPeriod, [&] { flush_api_key_uses(auth, background_pool); });
   // Streams that ended during the drain recorded their usage; write it all before exiting.
-  server.on_drained([&] { models.usage->flush_now(); });
+  server.on_drained([&] {
+    models.usage->flush_now();
+    log_key_flush(auth.api_keys.flush_uses());
+  });
 
   if (Status listening = server.listen(); !listening) {
     log_event(LogLevel::error, "listen_failed", {{"reason", listening.error().message}});
