@@ -3,11 +3,14 @@
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "api/auth_guard.h"
 #include "api/model_requests.h"
 #include "core/json.h"
+#include "gateway/rate_limiter.h"
 #include "http/multipart.h"
 
 namespace veyra::api {
@@ -46,20 +49,6 @@ boost::json::object model_json(const gateway::CatalogModel& model) {
           {"capabilities", std::move(capabilities)}};
 }
 
-auth::Scope scope_of(Capability capability) {
-  switch (capability) {
-    case Capability::chat:
-      return auth::Scope::chat;
-    case Capability::embeddings:
-      return auth::Scope::embeddings;
-    case Capability::images:
-      return auth::Scope::images;
-    case Capability::audio:
-      return auth::Scope::audio;
-  }
-  return auth::Scope::chat;
-}
-
 // Authentication plus the scope the endpoint needs.
 Result<auth::Principal> authorize(const ModelRouteDeps& deps, Request& request, auth::Scope scope) {
   auto principal = authenticate(deps.tokens, deps.keys, request);
@@ -94,16 +83,62 @@ awaitable<Response> run_call(gateway::Gateway& gateway, const gateway::CatalogMo
   co_return response;
 }
 
-// The shared steps of the JSON endpoints: authenticate, parse, validate, resolve, call.
-template <class Validate>
-awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request, Capability capability,
-                              Validate validate) {
-  auto principal = authorize(deps, request, scope_of(capability));
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Charges one request to the caller's requests-per-minute limit: today an API key's own
+// `rpm_limit` (plans bring per-user limits). Nothing when the caller has no limit.
+std::optional<gateway::RateDecision> charge_request(const ModelRouteDeps& deps,
+                                                    const auth::Principal& principal) {
+  if (principal.is_session() || principal.rpm_limit <= 0) return std::nullopt;
+  return deps.limiter.charge("key:" + principal.key_id,
+                             static_cast<std::uint64_t>(principal.rpm_limit), 1, steady_ms());
+}
+
+// The OpenAI-style x-ratelimit-*-requests headers of `rate`, on any answer.
+Response with_rate_headers(Response response, const std::optional<gateway::RateDecision>& rate) {
+  if (!rate) return response;
+  response.set_header("x-ratelimit-limit-requests", std::to_string(rate->limit));
+  response.set_header("x-ratelimit-remaining-requests", std::to_string(rate->remaining));
+  response.set_header("x-ratelimit-reset-requests", gateway::reset_header_value(rate->reset_ms));
+  return response;
+}
+
+Response rate_limited(const gateway::RateDecision& rate) {
+  auto retry_after_s =
+      static_cast<unsigned>(std::max<std::int64_t>(1, (rate.retry_after_ms + 999) / 1000));
+  Error error =
+      make_error(ErrorCode::rate_limited, "Rate limit of " + std::to_string(rate.limit) +
+                                              " requests per minute reached for this API key.");
+  error.retry_after_s = retry_after_s;
+  return with_rate_headers(Response::error(error), rate);
+}
+
+// The steps every model call shares: authenticate with the endpoint's scope, charge the
+// rate limit, then `call` (a coroutine taking the principal); the answer, whatever it is,
+// carries the rate-limit headers.
+template <class Call>
+awaitable<Response> limited_call(const ModelRouteDeps& deps, Request& request, auth::Scope scope,
+                                 Call call) {
+  auto principal = authorize(deps, request, scope);
   if (!principal) co_return Response::error(principal.error());
+  auto rate = charge_request(deps, *principal);
+  if (rate && !rate->allowed) co_return rate_limited(*rate);
+  Response response = co_await call(std::move(*principal));
+  co_return with_rate_headers(std::move(response), rate);
+}
+
+// The shared steps of the JSON endpoints: parse, validate, resolve, call.
+template <class Validate>
+awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request,
+                              auth::Principal principal, Capability capability, Validate validate) {
   auto state = std::make_shared<CallState>();
   auto body = parse_json_object(request.body, &state->json_memory);
   if (!body) co_return Response::error(body.error());
-  state->principal = std::move(*principal);
+  state->principal = std::move(principal);
   state->body = std::move(*body);  // same storage: a move, not a copy
   auto& call = state->call;
   call.capability = capability;
@@ -135,20 +170,19 @@ Result<std::string> no_validation(const boost::json::object&) {
   return std::string();
 }
 
-awaitable<Response> transcription_call(const ModelRouteDeps& deps, Request& request) {
-  auto principal = authorize(deps, request, auth::Scope::audio);
-  if (!principal) co_return Response::error(principal.error());
+awaitable<Response> transcription_call(const ModelRouteDeps& deps, Request& request,
+                                       auth::Principal principal) {
   auto form = http::parse_multipart_form(request.header("Content-Type"), request.body);
   if (!form) co_return Response::error(form.error());
   auto fields = validate_transcription_form(*form);
   if (!fields) co_return Response::error(fields.error());
   request.model = fields->model;
-  if (!model_allowed(deps, *principal, fields->model)) co_return model_not_allowed(fields->model);
+  if (!model_allowed(deps, principal, fields->model)) co_return model_not_allowed(fields->model);
 
   auto model = deps.gateway.resolve(fields->model, Capability::audio);
   if (!model) co_return Response::error(model.error());
   auto state = std::make_shared<CallState>();
-  state->principal = std::move(*principal);
+  state->principal = std::move(principal);
   state->form = std::move(*form);
   request.body.clear();  // the file now lives in the form; do not hold it twice
   request.body.shrink_to_fit();
@@ -199,26 +233,39 @@ void add_model_routes(http::Router& router, const ModelRouteDeps& d) {
   router.add(
       Method::post, "/v1/chat/completions",
       [deps](Request& request) -> awaitable<Response> {
-        co_return co_await json_call(*deps, request, Capability::chat, no_validation);
+        auto call = [&](auth::Principal principal) {
+          return json_call(*deps, request, std::move(principal), Capability::chat, no_validation);
+        };
+        co_return co_await limited_call(*deps, request, auth::Scope::chat, call);
       },
       json_route);
   router.add(
       Method::post, "/v1/embeddings",
       [deps](Request& request) -> awaitable<Response> {
-        co_return co_await json_call(*deps, request, Capability::embeddings,
-                                     validate_embeddings_request);
+        auto call = [&](auth::Principal principal) {
+          return json_call(*deps, request, std::move(principal), Capability::embeddings,
+                           validate_embeddings_request);
+        };
+        co_return co_await limited_call(*deps, request, auth::Scope::embeddings, call);
       },
       json_route);
   router.add(
       Method::post, "/v1/images/generations",
       [deps](Request& request) -> awaitable<Response> {
-        co_return co_await json_call(*deps, request, Capability::images, validate_image_request);
+        auto call = [&](auth::Principal principal) {
+          return json_call(*deps, request, std::move(principal), Capability::images,
+                           validate_image_request);
+        };
+        co_return co_await limited_call(*deps, request, auth::Scope::images, call);
       },
       json_route);
   router.add(
       Method::post, "/v1/audio/transcriptions",
       [deps](Request& request) -> awaitable<Response> {
-        co_return co_await transcription_call(*deps, request);
+        auto call = [&](auth::Principal principal) {
+          return transcription_call(*deps, request, std::move(principal));
+        };
+        co_return co_await limited_call(*deps, request, auth::Scope::audio, call);
       },
       audio_route);
 }

@@ -7,6 +7,7 @@
 #include "auth/api_key_cache.h"
 #include "auth/tokens.h"
 #include "gateway/gateway.h"
+#include "gateway/rate_limiter.h"
 #include "http/router.h"
 
 namespace veyra::api {
@@ -15,6 +16,7 @@ struct ModelRouteDeps {
   auth::TokenIssuer& tokens;
   const auth::ApiKeyCache& keys;
   gateway::Gateway& gateway;
+  gateway::RateLimiter& limiter;  // requests per minute of API keys with an rpm_limit
 };
 
 // Access tokens and API keys are both accepted. A key needs the endpoint's scope (models for

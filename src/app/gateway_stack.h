@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "gateway/catalog.h"
 #include "gateway/gateway.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/usage_meter.h"
 #include "http/upstream_client.h"
 #include "providers/builtin/builtin_provider.h"
@@ -38,6 +39,7 @@ class GatewayStack {
   std::unique_ptr<gateway::ModelCatalog> catalog;
   std::unique_ptr<gateway::UsageMeter> usage;
   std::unique_ptr<gateway::Gateway> gateway;
+  gateway::MemoryRateLimiter rate_limiter;
 };
 
 }  // namespace veyra::app

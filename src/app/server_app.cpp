@@ -153,7 +153,8 @@ int ServerApp::serve() {
   api::add_auth_routes(router, auth_deps);
   api::add_account_routes(router, auth_deps);
   api::add_api_key_routes(router, {auth.tokens, auth.api_keys, blocking_pool, clock});
-  api::add_model_routes(router, {auth.tokens, auth.api_key_cache, *models.gateway});
+  api::add_model_routes(router,
+                        {auth.tokens, auth.api_key_cache, *models.gateway, models.rate_limiter});
   api::add_usage_routes(router, {auth.tokens, database->usage(), blocking_pool, clock});
 
   http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,
@@ -177,6 +178,10 @@ int ServerApp::serve() {
   metrics.add_gauge("veyra_usage_records_dropped", "Usage records dropped on a full queue.",
                     [&] { return static_cast<double>(models.usage->dropped()); });
   server.run_every(std::chrono::seconds(1), [&] { models.usage->flush_async(); });
+  server.run_every(std::chrono::minutes(1), [&] {
+    auto now = std::chrono::steady_clock::now().time_since_epoch();
+    models.rate_limiter.prune(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  });
   metrics.add_gauge("veyra_api_keys_cached", "API keys held by the in-memory key cache.",
                     [&] { return static_cast<double>(auth.api_key_cache.size()); });
   // Last-use times are a display field: written in batches, never per call.

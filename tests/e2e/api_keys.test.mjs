@@ -228,6 +228,30 @@ describe('calling with a key', () => {
     assert.ok(!mine.data.some((item) => item.id === apiKey.id));
   });
 
+  test("a key's rpm_limit is enforced with OpenAI-style headers and Retry-After", async () => {
+    const { key } = await createKey({ rpm_limit: 2 });
+    const body = { model: 'veyra-echo', messages: [{ role: 'user', content: 'count' }] };
+
+    const first = await call('POST', '/v1/chat/completions', key, body);
+    const second = await call('POST', '/v1/chat/completions', key, body);
+    const third = await call('POST', '/v1/chat/completions', key, body);
+
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('x-ratelimit-limit-requests'), '2');
+    assert.equal(first.headers.get('x-ratelimit-remaining-requests'), '1');
+    assert.match(first.headers.get('x-ratelimit-reset-requests'), /^\d+(\.\d+)?s$/);
+    assert.equal(second.status, 200);
+    assert.equal(second.headers.get('x-ratelimit-remaining-requests'), '0');
+    await expectEnvelope(third, 429, 'rate_limited', null);
+    assert.ok(Number(third.headers.get('retry-after')) >= 1);
+    assert.equal(third.headers.get('x-ratelimit-remaining-requests'), '0');
+
+    const other = await createKey();
+    const unlimited = await call('POST', '/v1/chat/completions', other.key, body);
+    assert.equal(unlimited.status, 200, 'limits are per key');
+    assert.equal(unlimited.headers.get('x-ratelimit-limit-requests'), null);
+  });
+
   test('usage grouped by api_key shows the key after a call', async () => {
     const fresh = await signIn();
     const { apiKey, key } = await createKey({}, fresh);
