@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <string>
 
+#include "http/multipart.h"
 #include "mock_routes.h"
-#include "multipart.h"
 
 namespace veyra::mock {
 namespace {
@@ -54,8 +54,8 @@ std::string verbose_json(const std::string& text, std::string_view language, dou
 }
 
 // The `mock` form field parsed as a JSON object; empty when absent or not an object.
-boost::json::object mock_form_field(const std::vector<FormPart>& parts) {
-  const FormPart* part = find_part(parts, "mock");
+boost::json::object mock_form_field(const http::MultipartForm& form) {
+  const http::MultipartField* part = form.find("mock");
   if (part == nullptr) return {};
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(part->data, ec);
@@ -65,30 +65,20 @@ boost::json::object mock_form_field(const std::vector<FormPart>& parts) {
 
 boost::asio::awaitable<Response> handle_transcription(MockContext& context, Request& request) {
   context.stats.record_request(request);
-  std::string_view content_type = request.header("Content-Type");
-  if (media_type(content_type) != "multipart/form-data") {
-    co_return Response::error(ErrorCode::unsupported_media_type,
-                              "The request must be multipart/form-data.");
-  }
-  std::optional<std::string> boundary = multipart_boundary(content_type);
-  if (!boundary) {
-    co_return Response::error(ErrorCode::bad_request, "The multipart boundary is missing.");
-  }
-  auto parts = parse_multipart(request.body, *boundary);
-  if (!parts) {
-    co_return Response::error(ErrorCode::bad_request, "The multipart body is malformed.");
-  }
+  // The gateway's own parser: 415 when not multipart, 400 when malformed, 413 beyond 25 MB.
+  auto parts = http::parse_multipart_form(request.header("Content-Type"), request.body);
+  if (!parts) co_return Response::error(parts.error());
 
-  const FormPart* file = find_part(*parts, "file");
+  const http::MultipartField* file = parts->find("file");
   if (file == nullptr) {
     co_return Response::error(ErrorCode::missing_field, "file is required.", "file");
   }
-  const FormPart* model = find_part(*parts, "model");
+  const http::MultipartField* model = parts->find("model");
   if (model == nullptr || model->data.empty()) {
     co_return Response::error(ErrorCode::missing_field, "model is required.", "model");
   }
-  const FormPart* format_part = find_part(*parts, "response_format");
-  std::string_view format = format_part != nullptr ? format_part->data : "json";
+  const http::MultipartField* format_part = parts->find("response_format");
+  std::string_view format = format_part != nullptr ? std::string_view(format_part->data) : "json";
   if (format != "json" && format != "text" && format != "srt" && format != "vtt" &&
       format != "verbose_json") {
     co_return Response::error(ErrorCode::invalid_field,
@@ -116,9 +106,10 @@ boost::asio::awaitable<Response> handle_transcription(MockContext& context, Requ
         std::string(kPlain));
   }
   if (format == "verbose_json") {
-    const FormPart* language = find_part(*parts, "language");
+    const http::MultipartField* language = parts->find("language");
     co_return Response::json(
-        200, verbose_json(text, language != nullptr ? language->data : "", duration));
+        200,
+        verbose_json(text, language != nullptr ? std::string_view(language->data) : "", duration));
   }
   boost::json::object answer;
   answer["text"] = text;
