@@ -49,26 +49,50 @@ boost::json::object model_json(const gateway::CatalogModel& model) {
           {"capabilities", std::move(capabilities)}};
 }
 
-// Authentication plus the scope the endpoint needs.
+// The caller's plan: the account's from the directory, the default plan for an account
+// created after start by another process (new accounts get the default plan).
+const PlanConfig& plan_of(const ModelRouteDeps& deps, const auth::Principal& principal) {
+  auto found = deps.plans.find(principal.plan);
+  if (found != deps.plans.end()) return found->second;
+  return deps.plans.at(deps.default_plan);
+}
+
+// Authentication, the scope the endpoint needs, and the account's standing: a disabled
+// account is 403 account_disabled; the principal learns its plan.
 Result<auth::Principal> authorize(const ModelRouteDeps& deps, Request& request, auth::Scope scope) {
   auto principal = authenticate(deps.tokens, deps.keys, request);
   if (!principal) return principal;
   if (Status allowed = require_scope(*principal, scope); !allowed) {
     return std::move(allowed).error();
   }
+  auto standing = deps.directory.find(principal->user_id);
+  if (standing && standing->disabled) return make_error(ErrorCode::account_disabled);
+  principal->plan = standing ? standing->plan : deps.default_plan;
   return principal;
 }
 
-// False for a known model outside the principal's allowlist (403 model_not_allowed); an
-// unknown id is left to the catalog lookup that follows (404 model_not_found).
+// True when both the plan and the key (if any) allow `model_id`.
+bool may_use(const ModelRouteDeps& deps, const auth::Principal& principal,
+             std::string_view model_id) {
+  const PlanConfig& plan = plan_of(deps, principal);
+  bool plan_allows =
+      std::find(plan.models.begin(), plan.models.end(), "*") != plan.models.end() ||
+      std::find(plan.models.begin(), plan.models.end(), model_id) != plan.models.end();
+  return plan_allows && principal.allows_model(std::string(model_id));
+}
+
+// False for a known model outside the caller's plan or key allowlist (403
+// model_not_allowed); an unknown id is left to the catalog lookup that follows (404
+// model_not_found).
 bool model_allowed(const ModelRouteDeps& deps, const auth::Principal& principal,
                    const std::string& model_id) {
-  return principal.allows_model(model_id) || deps.gateway.catalog().find(model_id) == nullptr;
+  return may_use(deps, principal, model_id) || deps.gateway.catalog().find(model_id) == nullptr;
 }
 
 Response model_not_allowed(const std::string& model_id) {
   return Response::error(ErrorCode::model_not_allowed,
-                         "The model '" + model_id + "' is not allowed for this API key.", "model");
+                         "The model '" + model_id + "' is not available to your plan or API key.",
+                         "model");
 }
 
 // Hands the call to the gateway; a stream keeps `state` alive until it has been written.
@@ -89,13 +113,27 @@ std::int64_t steady_ms() {
       .count();
 }
 
-// Charges one request to the caller's requests-per-minute limit: today an API key's own
-// `rpm_limit` (plans bring per-user limits). Nothing when the caller has no limit.
+// Charges one request to the caller's requests-per-minute limits: the plan's, per account,
+// and an API key's own `rpm_limit`. The decision reported is the refused one, else the one
+// with the fewest requests left; nothing when no limit applies.
 std::optional<gateway::RateDecision> charge_request(const ModelRouteDeps& deps,
                                                     const auth::Principal& principal) {
-  if (principal.is_session() || principal.rpm_limit <= 0) return std::nullopt;
-  return deps.limiter.charge("key:" + principal.key_id,
-                             static_cast<std::uint64_t>(principal.rpm_limit), 1, steady_ms());
+  std::int64_t now = steady_ms();
+  std::optional<gateway::RateDecision> tightest;
+  auto consider = [&](const gateway::RateDecision& decision) {
+    if (!tightest || (!decision.allowed && tightest->allowed) ||
+        (decision.allowed == tightest->allowed && decision.remaining < tightest->remaining)) {
+      tightest = decision;
+    }
+  };
+  if (!principal.is_session() && principal.rpm_limit > 0) {
+    consider(deps.limiter.charge("key:" + principal.key_id,
+                                 static_cast<std::uint64_t>(principal.rpm_limit), 1, now));
+    if (!tightest->allowed) return tightest;  // a refused key charges nothing to the account
+  }
+  std::uint64_t plan_rpm = plan_of(deps, principal).requests_per_minute;
+  if (plan_rpm > 0) consider(deps.limiter.charge("user:" + principal.user_id, plan_rpm, 1, now));
+  return tightest;
 }
 
 // The OpenAI-style x-ratelimit-*-requests headers of `rate`, on any answer.
@@ -110,9 +148,8 @@ Response with_rate_headers(Response response, const std::optional<gateway::RateD
 Response rate_limited(const gateway::RateDecision& rate) {
   auto retry_after_s =
       static_cast<unsigned>(std::max<std::int64_t>(1, (rate.retry_after_ms + 999) / 1000));
-  Error error =
-      make_error(ErrorCode::rate_limited, "Rate limit of " + std::to_string(rate.limit) +
-                                              " requests per minute reached for this API key.");
+  Error error = make_error(ErrorCode::rate_limited, "Rate limit of " + std::to_string(rate.limit) +
+                                                        " requests per minute reached.");
   error.retry_after_s = retry_after_s;
   return with_rate_headers(Response::error(error), rate);
 }
@@ -207,7 +244,7 @@ void add_model_routes(http::Router& router, const ModelRouteDeps& d) {
     if (!principal) co_return Response::error(principal.error());
     boost::json::array data;
     for (const auto& model : deps->gateway.catalog().models()) {
-      if (principal->allows_model(model->id)) data.push_back(model_json(*model));
+      if (may_use(*deps, *principal, model->id)) data.push_back(model_json(*model));
     }
     boost::json::object out{{"object", "list"}, {"data", std::move(data)}};
     co_return Response::json(200, boost::json::serialize(out));

@@ -4,8 +4,13 @@
 // call to the Gateway.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "auth/api_key_cache.h"
 #include "auth/tokens.h"
+#include "auth/user_directory.h"
+#include "core/config.h"
 #include "gateway/gateway.h"
 #include "gateway/rate_limiter.h"
 #include "http/router.h"
@@ -16,7 +21,10 @@ struct ModelRouteDeps {
   auth::TokenIssuer& tokens;
   const auth::ApiKeyCache& keys;
   gateway::Gateway& gateway;
-  gateway::RateLimiter& limiter;  // requests per minute of API keys with an rpm_limit
+  gateway::RateLimiter& limiter;         // requests per minute, per account (plan) and per key
+  const auth::UserDirectory& directory;  // each account's plan and disabled flag
+  const std::map<std::string, PlanConfig>& plans;
+  std::string default_plan;
 };
 
 // Access tokens and API keys are both accepted. A key needs the endpoint's scope (models for

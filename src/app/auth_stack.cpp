@@ -54,9 +54,13 @@ Result<std::unique_ptr<AuthStack>> AuthStack::build(const Config& config, store:
   }
   auto keys = stack->api_keys.load();
   if (!keys) return std::move(keys).error();
+  if (Status users = stack->directory.load(database.users()); !users) {
+    return std::move(users).error();
+  }
   log_event(LogLevel::info, "auth_ready",
             {{"revoked_sessions_loaded", static_cast<std::uint64_t>(recent->size())},
-             {"api_keys_loaded", static_cast<std::uint64_t>(*keys)}});
+             {"api_keys_loaded", static_cast<std::uint64_t>(*keys)},
+             {"accounts_loaded", static_cast<std::uint64_t>(stack->directory.size())}});
   return stack;
 }
 

@@ -14,6 +14,7 @@
 #include "auth/password_hasher.h"
 #include "auth/revoked_sessions.h"
 #include "auth/tokens.h"
+#include "auth/user_directory.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "store/database.h"
@@ -37,6 +38,7 @@ class AuthStack {
   accounts::Registration registration;
   auth::ApiKeyCodec api_key_codec;
   auth::ApiKeyCache api_key_cache;
+  auth::UserDirectory directory;  // plan, role and disabled of every account
   auth::ApiKeyService api_keys;
 
   AuthStack(const Config& config, store::Database& database, const Clock& clock,

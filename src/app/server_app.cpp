@@ -154,7 +154,8 @@ int ServerApp::serve() {
   api::add_account_routes(router, auth_deps);
   api::add_api_key_routes(router, {auth.tokens, auth.api_keys, blocking_pool, clock});
   api::add_model_routes(router,
-                        {auth.tokens, auth.api_key_cache, *models.gateway, models.rate_limiter});
+                        {auth.tokens, auth.api_key_cache, *models.gateway, models.rate_limiter,
+                         auth.directory, config_.plans, config_.default_plan});
   api::add_usage_routes(router, {auth.tokens, database->usage(), blocking_pool, clock});
 
   http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,

@@ -33,6 +33,7 @@ struct Principal {
   unsigned scopes = kAllScopes;                            // bits of Scope
   std::shared_ptr<const std::vector<std::string>> models;  // the key's allowlist; null: any
   std::int64_t rpm_limit = 0;                              // the key's own limit; 0: none
+  std::string plan;  // the account's plan, filled in by the model routes from the directory
 
   bool is_session() const { return kind == Kind::session; }
   // The id logged with each request: the session or the key, never a secret.

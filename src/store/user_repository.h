@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -25,6 +26,14 @@ struct UserRecord {
   std::int64_t updated_at = 0;
 };
 
+// What the hot path needs to know of an account: its plan, role and whether it is disabled.
+struct UserStanding {
+  std::string id;
+  std::string plan;
+  std::string role;
+  bool disabled = false;
+};
+
 // Every method blocks (run it on the blocking pool) and is safe from several threads.
 // Emails are unique ignoring case: "Ann@x.io" and "ann@x.io" are the same account.
 class UserRepository {
@@ -38,6 +47,9 @@ class UserRepository {
   // Looks up by email ignoring case; nullopt when there is none.
   virtual Result<std::optional<UserRecord>> find_by_email(std::string_view email) = 0;
   virtual Result<std::optional<UserRecord>> find_by_id(std::string_view id) = 0;
+
+  // Every account's standing, for the in-memory directory loaded at start.
+  virtual Result<std::vector<UserStanding>> list_standings() = 0;
 
   // Replaces the password hash. `changed` says whether the password itself changed (then
   // password_changed_at = now) or only its encoding (a rehash on login).

@@ -53,6 +53,8 @@ function gatewayConfig(mockPort, extra = {}) {
       { id: 'dead', type: 'openai', base_url: 'http://127.0.0.1:9/v1', api_key: 'sk-dead' },
       { id: 'claude', type: 'anthropic', base_url: mockUrl, api_key: 'sk-ant-mock' },
     ],
+    // Every model for everyone: plans are tested in plans.test.mjs.
+    plans: { free: { models: ['*'] } },
     models: [
       { id: 'gpt-test', capabilities: ['chat'],
         deployments: [{ provider: 'mock', model: 'mock-gpt-upstream' }] },
@@ -707,6 +709,7 @@ describe('TLS to providers', () => {
     return {
       auth: kFastAuth,
       upstream,
+      plans: { free: { models: ['*'] } },
       providers: [{ id: 'right', type: 'openai', base_url: `https://127.0.0.1:${rightPort}/v1` },
         { id: 'wrong', type: 'openai', base_url: `https://127.0.0.1:${wrongPort}/v1` }],
       models: [{ id: 'right-chat', capabilities: ['chat'],

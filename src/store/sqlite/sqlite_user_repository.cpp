@@ -121,6 +121,24 @@ Result<std::optional<UserRecord>> SqliteUserRepository::find_by_id(std::string_v
   return find_user(**connection, kSelectById, id);
 }
 
+Result<std::vector<UserStanding>> SqliteUserRepository::list_standings() {
+  Result<SqlitePool::Lease> connection = pool_.acquire();
+  if (!connection) return std::move(connection).error();
+  Result<SqliteStatement> select =
+      (*connection)->prepare("SELECT id, plan, role, disabled FROM users ORDER BY id");
+  if (!select) return std::move(select).error();
+
+  std::vector<UserStanding> standings;
+  while (true) {
+    Result<bool> row = select->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    standings.push_back({std::string(select->column_text(0)), std::string(select->column_text(1)),
+                         std::string(select->column_text(2)), select->column_int64(3) != 0});
+  }
+  return standings;
+}
+
 Status SqliteUserRepository::set_password_hash(std::string_view user_id, std::string_view hash,
                                                bool changed, std::int64_t now) {
   Result<SqlitePool::Lease> connection = pool_.acquire();

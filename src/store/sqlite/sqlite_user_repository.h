@@ -16,6 +16,7 @@ class SqliteUserRepository final : public UserRepository {
   Status create(const UserRecord& user) override;
   Result<std::optional<UserRecord>> find_by_email(std::string_view email) override;
   Result<std::optional<UserRecord>> find_by_id(std::string_view id) override;
+  Result<std::vector<UserStanding>> list_standings() override;
 
   // Fails with not_found when no user has the id.
   Status set_password_hash(std::string_view user_id, std::string_view hash, bool changed,

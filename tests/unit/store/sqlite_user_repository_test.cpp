@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/user_directory.h"
 #include "store/database.h"
 #include "store_test_support.h"
 
@@ -162,6 +163,42 @@ TEST_F(UserRepositoryTest, SettingPasswordOfMissingUserIsNotFound) {
 
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code, ErrorCode::not_found);
+}
+
+TEST_F(UserRepositoryTest, StandingsListEveryAccountsPlanRoleAndDisabledFlag) {
+  UserRecord bob = ann();
+  bob.id = "usr_bob";
+  bob.email = "bob@example.io";
+  bob.role = "user";
+  bob.plan = "free";
+  bob.disabled = true;
+  ASSERT_TRUE(users().create(ann()).ok());
+  ASSERT_TRUE(users().create(bob).ok());
+
+  auto standings = users().list_standings();
+
+  ASSERT_TRUE(standings.ok());
+  ASSERT_EQ(standings->size(), 2u);
+  EXPECT_EQ((*standings)[0].id, "usr_ann");
+  EXPECT_EQ((*standings)[0].plan, "pro");
+  EXPECT_EQ((*standings)[0].role, "admin");
+  EXPECT_FALSE((*standings)[0].disabled);
+  EXPECT_EQ((*standings)[1].id, "usr_bob");
+  EXPECT_TRUE((*standings)[1].disabled);
+}
+
+TEST_F(UserRepositoryTest, TheDirectoryLoadsStandingsAndTakesUpdates) {
+  ASSERT_TRUE(users().create(ann()).ok());
+  auth::UserDirectory directory;
+
+  ASSERT_TRUE(directory.load(users()).ok());
+  directory.upsert({"usr_new", "team", "user", true});
+
+  ASSERT_TRUE(directory.find("usr_ann").has_value());
+  EXPECT_EQ(directory.find("usr_ann")->plan, "pro");
+  EXPECT_TRUE(directory.find("usr_new")->disabled);
+  EXPECT_FALSE(directory.find("usr_nobody").has_value());
+  EXPECT_EQ(directory.size(), 2u);
 }
 
 }  // namespace
