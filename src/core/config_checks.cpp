@@ -123,11 +123,10 @@ bool is_builtin_model(std::string_view id) {
 }
 
 PlanConfig builtin_free_plan() {
+  // With no [plans] the operator has asked for no restriction: every model (on a fresh
+  // install, the built-in ones), no limits. Plans written in the file replace it.
   PlanConfig plan;
-  plan.models.assign(std::begin(kBuiltinModelIds), std::end(kBuiltinModelIds));
-  plan.requests_per_minute = 60;
-  plan.tokens_per_minute = 100000;
-  plan.monthly_tokens = 2000000;
+  plan.models = {"*"};
   return plan;
 }
 

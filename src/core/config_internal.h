@@ -88,7 +88,7 @@ struct LoadState {
 // ids cannot be reused in [[models]].
 bool is_builtin_model(std::string_view id);
 
-// The plan every user is on when the file defines no [plans].
+// The plan every user is on when the file defines no [plans]: every model, no limits.
 PlanConfig builtin_free_plan();
 
 // Checks what can only be checked once file and environment are both applied: deployment

@@ -148,16 +148,16 @@ TEST(ConfigDefaults, NoFileGivesDefaults) {
   EXPECT_EQ(config.default_plan, "free");
 }
 
-TEST(ConfigDefaults, DefaultPlanIsFreeWithBuiltinModels) {
+TEST(ConfigDefaults, DefaultPlanIsFreeWithEveryModelAndNoLimits) {
   ConfigLoad load = load_config(std::string(), lookup({}), {});
 
   ASSERT_TRUE(load.config) << describe(load);
   ASSERT_EQ(load.config->plans.size(), 1u);
   const PlanConfig& free = load.config->plans.at("free");
-  EXPECT_EQ(free.models, (std::vector<std::string>{"veyra-echo", "veyra-embed", "veyra-sphinx"}));
-  EXPECT_EQ(free.requests_per_minute, 60u);
-  EXPECT_EQ(free.tokens_per_minute, 100000u);
-  EXPECT_EQ(free.monthly_tokens, 2000000u);
+  EXPECT_EQ(free.models, (std::vector<std::string>{"*"}));
+  EXPECT_EQ(free.requests_per_minute, 0u);
+  EXPECT_EQ(free.tokens_per_minute, 0u);
+  EXPECT_EQ(free.monthly_tokens, 0u);
 }
 
 TEST_F(ConfigFileTest, DesignExampleLoads) {
