@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "accounts/registration.h"
+#include "api/admin_routes.h"
 #include "api/api_key_routes.h"
 #include "api/auth_routes.h"
 #include "api/model_routes.h"
@@ -156,6 +157,8 @@ int ServerApp::serve() {
   api::add_model_routes(router,
                         {auth.tokens, auth.api_key_cache, *models.gateway, models.rate_limiter,
                          auth.directory, config_.plans, config_.default_plan});
+  api::add_admin_routes(router, {auth.tokens, auth.directory, database->users(),
+                                 database->sessions(), config_.plans, blocking_pool, clock});
   api::add_usage_routes(router, {auth.tokens, database->usage(), blocking_pool, clock});
 
   http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,

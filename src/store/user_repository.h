@@ -51,6 +51,15 @@ class UserRepository {
   // Every account's standing, for the in-memory directory loaded at start.
   virtual Result<std::vector<UserStanding>> list_standings() = 0;
 
+  // Every account, oldest first (the admin listing).
+  virtual Result<std::vector<UserRecord>> list_all() = 0;
+
+  // Sets the fields given (the others stay) and updated_at = now. False when there is no
+  // such user.
+  virtual Result<bool> update_standing(std::string_view user_id, const std::string* plan,
+                                       const std::string* role, const bool* disabled,
+                                       std::int64_t now) = 0;
+
   // Replaces the password hash. `changed` says whether the password itself changed (then
   // password_changed_at = now) or only its encoding (a rehash on login).
   virtual Status set_password_hash(std::string_view user_id, std::string_view hash, bool changed,

@@ -16,6 +16,13 @@ constexpr std::string_view kSelectByEmailKey =
 constexpr std::string_view kSelectById =
     "SELECT id, email, name, password_hash, email_verified, two_factor_enabled, role, plan, "
     "disabled, password_changed_at, created_at, updated_at FROM users WHERE id = ?1";
+constexpr std::string_view kSelectAll =
+    "SELECT id, email, name, password_hash, email_verified, two_factor_enabled, role, plan, "
+    "disabled, password_changed_at, created_at, updated_at FROM users ORDER BY created_at, id";
+// NULL keeps the column as it is.
+constexpr std::string_view kUpdateStanding =
+    "UPDATE users SET plan = COALESCE(?2, plan), role = COALESCE(?3, role), "
+    "disabled = COALESCE(?4, disabled), updated_at = ?5 WHERE id = ?1";
 constexpr std::string_view kInsertUser =
     "INSERT INTO users (id, email, email_key, name, password_hash, email_verified, "
     "two_factor_enabled, role, plan, disabled, password_changed_at, created_at, updated_at) "
@@ -137,6 +144,50 @@ Result<std::vector<UserStanding>> SqliteUserRepository::list_standings() {
                          std::string(select->column_text(2)), select->column_int64(3) != 0});
   }
   return standings;
+}
+
+Result<std::vector<UserRecord>> SqliteUserRepository::list_all() {
+  Result<SqlitePool::Lease> connection = pool_.acquire();
+  if (!connection) return std::move(connection).error();
+  Result<SqliteStatement> select = (*connection)->prepare(kSelectAll);
+  if (!select) return std::move(select).error();
+  std::vector<UserRecord> users;
+  while (true) {
+    Result<bool> row = select->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    users.push_back(read_user(*select));
+  }
+  return users;
+}
+
+Result<bool> SqliteUserRepository::update_standing(std::string_view user_id,
+                                                   const std::string* plan, const std::string* role,
+                                                   const bool* disabled, std::int64_t now) {
+  Result<SqlitePool::Lease> connection = pool_.acquire();
+  if (!connection) return std::move(connection).error();
+  Result<SqliteStatement> update = (*connection)->prepare(kUpdateStanding);
+  if (!update) return std::move(update).error();
+  update->bind_text(1, user_id);
+  if (plan != nullptr) {
+    update->bind_text(2, *plan);
+  } else {
+    update->bind_null(2);
+  }
+  if (role != nullptr) {
+    update->bind_text(3, *role);
+  } else {
+    update->bind_null(3);
+  }
+  if (disabled != nullptr) {
+    update->bind_int64(4, *disabled ? 1 : 0);
+  } else {
+    update->bind_null(4);
+  }
+  update->bind_int64(5, now);
+  Result<std::int64_t> updated = update->run();
+  if (!updated) return std::move(updated).error();
+  return *updated > 0;
 }
 
 Status SqliteUserRepository::set_password_hash(std::string_view user_id, std::string_view hash,

@@ -201,5 +201,24 @@ TEST_F(UserRepositoryTest, TheDirectoryLoadsStandingsAndTakesUpdates) {
   EXPECT_EQ(directory.size(), 2u);
 }
 
+TEST_F(UserRepositoryTest, UpdateStandingChangesOnlyTheGivenFields) {
+  ASSERT_TRUE(users().create(ann()).ok());
+  const bool disabled = true;
+
+  auto updated = users().update_standing("usr_ann", nullptr, nullptr, &disabled, 1'800'000'000);
+  auto missing = users().update_standing("usr_nobody", nullptr, nullptr, &disabled, 1);
+
+  ASSERT_TRUE(updated.ok() && missing.ok());
+  EXPECT_TRUE(*updated);
+  EXPECT_FALSE(*missing);
+  auto all = users().list_all();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_TRUE((*all)[0].disabled);
+  EXPECT_EQ((*all)[0].plan, "pro");
+  EXPECT_EQ((*all)[0].role, "admin");
+  EXPECT_EQ((*all)[0].updated_at, 1'800'000'000);
+}
+
 }  // namespace
 }  // namespace veyra::store
