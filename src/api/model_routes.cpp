@@ -4,6 +4,7 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -137,21 +138,43 @@ std::optional<gateway::RateDecision> charge_request(const ModelRouteDeps& deps,
 }
 
 // The OpenAI-style x-ratelimit-*-requests headers of `rate`, on any answer.
-Response with_rate_headers(Response response, const std::optional<gateway::RateDecision>& rate) {
+Response with_rate_headers(Response response, const std::optional<gateway::RateDecision>& rate,
+                           std::string_view unit = "requests") {
   if (!rate) return response;
-  response.set_header("x-ratelimit-limit-requests", std::to_string(rate->limit));
-  response.set_header("x-ratelimit-remaining-requests", std::to_string(rate->remaining));
-  response.set_header("x-ratelimit-reset-requests", gateway::reset_header_value(rate->reset_ms));
+  std::string suffix(unit);
+  response.set_header("x-ratelimit-limit-" + suffix, std::to_string(rate->limit));
+  response.set_header("x-ratelimit-remaining-" + suffix, std::to_string(rate->remaining));
+  response.set_header("x-ratelimit-reset-" + suffix, gateway::reset_header_value(rate->reset_ms));
   return response;
 }
 
-Response rate_limited(const gateway::RateDecision& rate) {
+// The account's tokens-per-minute budget before a call: refused while the tokens of the
+// last minute exceed the plan's limit. Nothing when the plan sets none.
+std::optional<gateway::RateDecision> check_tokens(const ModelRouteDeps& deps,
+                                                  const auth::Principal& principal) {
+  std::uint64_t tpm = plan_of(deps, principal).tokens_per_minute;
+  if (tpm == 0) return std::nullopt;
+  return deps.limiter.charge("tokens:" + principal.user_id, tpm, 0, steady_ms());
+}
+
+// Charges a finished call's tokens to the account's tokens-per-minute budget.
+std::function<void(std::uint64_t)> token_charger(const ModelRouteDeps& deps,
+                                                 const auth::Principal& principal) {
+  std::uint64_t tpm = plan_of(deps, principal).tokens_per_minute;
+  if (tpm == 0) return {};
+  return [&limiter = deps.limiter, key = "tokens:" + principal.user_id, tpm](std::uint64_t tokens) {
+    limiter.charge_after(key, tpm, tokens, steady_ms());
+  };
+}
+
+Response rate_limited(const gateway::RateDecision& rate, std::string_view unit = "requests") {
   auto retry_after_s =
       static_cast<unsigned>(std::max<std::int64_t>(1, (rate.retry_after_ms + 999) / 1000));
-  Error error = make_error(ErrorCode::rate_limited, "Rate limit of " + std::to_string(rate.limit) +
-                                                        " requests per minute reached.");
+  Error error =
+      make_error(ErrorCode::rate_limited, "Rate limit of " + std::to_string(rate.limit) + " " +
+                                              std::string(unit) + " per minute reached.");
   error.retry_after_s = retry_after_s;
-  return with_rate_headers(Response::error(error), rate);
+  return with_rate_headers(Response::error(error), rate, unit);
 }
 
 // The steps every model call shares: authenticate with the endpoint's scope, charge the
@@ -162,10 +185,14 @@ awaitable<Response> limited_call(const ModelRouteDeps& deps, Request& request, a
                                  Call call) {
   auto principal = authorize(deps, request, scope);
   if (!principal) co_return Response::error(principal.error());
+  auto tokens = check_tokens(deps, *principal);
+  if (tokens && !tokens->allowed) {
+    co_return rate_limited(*tokens, "tokens");
+  }
   auto rate = charge_request(deps, *principal);
-  if (rate && !rate->allowed) co_return rate_limited(*rate);
+  if (rate && !rate->allowed) co_return with_rate_headers(rate_limited(*rate), tokens, "tokens");
   Response response = co_await call(std::move(*principal));
-  co_return with_rate_headers(std::move(response), rate);
+  co_return with_rate_headers(with_rate_headers(std::move(response), rate), tokens, "tokens");
 }
 
 // The shared steps of the JSON endpoints: parse, validate, resolve, call.
@@ -179,6 +206,7 @@ awaitable<Response> json_call(const ModelRouteDeps& deps, Request& request,
   state->body = std::move(*body);  // same storage: a move, not a copy
   auto& call = state->call;
   call.capability = capability;
+  call.on_tokens = token_charger(deps, state->principal);
   call.body = &state->body;
   call.client = &request.client;
   call.request_id = request.request_id;
@@ -225,6 +253,7 @@ awaitable<Response> transcription_call(const ModelRouteDeps& deps, Request& requ
   request.body.shrink_to_fit();
   auto& call = state->call;
   call.capability = Capability::audio;
+  call.on_tokens = token_charger(deps, state->principal);
   call.form = &state->form;
   call.client = &request.client;
   call.request_id = request.request_id;

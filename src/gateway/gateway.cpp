@@ -60,6 +60,7 @@ boost::asio::awaitable<http::Response> Gateway::call(const CatalogModel& model,
   record.usage.model = model.id;
   record.usage.endpoint = std::string(providers::capability_name(call.capability));
   record.usage.streamed = call.stream;
+  record.on_tokens = call.on_tokens;
 
   // Each deployment in routing order until one starts answering.
   std::optional<Error> failure;

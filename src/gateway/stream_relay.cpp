@@ -25,6 +25,7 @@ void submit_usage(UsageMeter& meter, const Clock& clock, CallRecord& record,
   record.usage.latency_ms = ms_between(record.started, now);
   record.usage.ttfb_ms = record.first_byte ? ms_between(record.started, *record.first_byte) : -1;
   record.usage.created_at = clock.now();
+  if (record.on_tokens) record.on_tokens(usage.prompt_tokens + usage.completion_tokens);
   meter.record(std::move(record.usage));
 }
 
@@ -60,8 +61,8 @@ boost::asio::awaitable<void> StreamRelay::run(http::BodyWriter& writer) {
     if (!co_await writer.write(event)) break;
   }
 
-  record_.usage.abandoned = !ended && (writer.client_gone() ||
-                                       (client_ != nullptr && client_->client_gone()));
+  record_.usage.abandoned =
+      !ended && (writer.client_gone() || (client_ != nullptr && client_->client_gone()));
   submit_usage(meter_, clock_, record_, stream_->usage());
 }
 

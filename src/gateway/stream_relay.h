@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -22,6 +23,7 @@ struct CallRecord {
   std::chrono::steady_clock::time_point started;
   std::optional<std::chrono::steady_clock::time_point> first_byte;
   store::UsageRecord usage;  // identity, model, deployment, endpoint and status filled in
+  std::function<void(std::uint64_t tokens)> on_tokens;  // the call's, when it has one
 };
 
 // Fills in the counts, the timings and the creation time, and hands the record to `meter`.
@@ -35,8 +37,8 @@ void submit_usage(UsageMeter& meter, const Clock& clock, CallRecord& record,
 class StreamRelay {
  public:
   // `meter`, `clock` and `client` (may be null) must outlive run().
-  StreamRelay(std::unique_ptr<providers::ChatStream> stream, CallRecord record,
-              UsageMeter& meter, const Clock& clock, http::ClientWatch* client);
+  StreamRelay(std::unique_ptr<providers::ChatStream> stream, CallRecord record, UsageMeter& meter,
+              const Clock& clock, http::ClientWatch* client);
 
   boost::asio::awaitable<void> run(http::BodyWriter& writer);
 

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,9 +43,12 @@ struct ModelCall {
   boost::json::object* body = nullptr;
   const http::MultipartForm* form = nullptr;  // the audio endpoint's fields and file
   bool stream = false;
-  bool include_usage = false;  // the caller asked for the usage chunk of a stream
+  bool include_usage = false;           // the caller asked for the usage chunk of a stream
   http::ClientWatch* client = nullptr;  // learns when the caller goes away; may be null
   std::string_view request_id;
+  // Told the call's total tokens once it has ended (streams included), e.g. to charge a
+  // tokens-per-minute limit; may be empty.
+  std::function<void(std::uint64_t tokens)> on_tokens;
 };
 
 // The chunks of a streamed chat answer, already in chat.completion.chunk form.

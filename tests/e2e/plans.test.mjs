@@ -14,6 +14,7 @@ import { makeTempDir, runVeyra, startVeyra, toToml } from './lib/harness.mjs';
 
 const kPassword = 'correct horse battery staple';
 const kProEmail = 'pro@example.com';
+const kTokensEmail = 'tokens@example.com';
 
 let veyra;
 
@@ -56,6 +57,7 @@ before(async () => {
     plans: {
       free: { models: ['veyra-echo'], requests_per_minute: 3 },
       pro: { models: ['*'] },
+      tokens: { models: ['veyra-echo'], tokens_per_minute: 20 },
     },
     defaults: { plan: 'free' },
   });
@@ -65,6 +67,9 @@ before(async () => {
   const created = await runVeyra(['admin', 'create-user', '--config', configPath, '--email',
     kProEmail, '--password', kPassword, '--plan', 'pro']);
   assert.equal(created.code, 0, created.stderr);
+  const metered = await runVeyra(['admin', 'create-user', '--config', configPath, '--email',
+    kTokensEmail, '--password', kPassword, '--plan', 'tokens']);
+  assert.equal(metered.code, 0, metered.stderr);
   veyra = await startVeyra({ config });
 });
 
@@ -123,4 +128,23 @@ test("a plan's requests per minute hold per account, with headers and Retry-Afte
   const unlimited = await chat(pro);
   assert.equal(unlimited.status, 200);
   assert.equal(unlimited.headers.get('x-ratelimit-limit-requests'), null, 'pro has no limit');
+});
+
+test("a plan's tokens per minute refuse calls once a minute's tokens are spent", async () => {
+  const metered = await login(kTokensEmail);
+
+  // Each veyra-echo call here costs 8 tokens (prompt 4, answer 4), charged when it ends; a
+  // call is refused once more than 20 were spent in the last minute: the fourth.
+  const answers = [];
+  for (let i = 0; i < 4; i += 1) answers.push(await chat(metered));
+
+  assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200, 429]);
+  assert.equal(answers[0].headers.get('x-ratelimit-limit-tokens'), '20');
+  assert.equal(answers[0].headers.get('x-ratelimit-remaining-tokens'), '20');
+  assert.equal(answers[1].headers.get('x-ratelimit-remaining-tokens'), '12');
+  const refused = await answers[3].json();
+  assert.equal(refused.error.code, 'rate_limited');
+  assert.match(refused.error.message, /tokens per minute/);
+  assert.ok(Number(answers[3].headers.get('retry-after')) >= 1);
+  assert.equal(answers[3].headers.get('x-ratelimit-limit-tokens'), '20');
 });
