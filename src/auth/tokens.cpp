@@ -1,5 +1,7 @@
 #include "auth/tokens.h"
 
+#include <algorithm>
+
 #include "core/crypto.h"
 #include "core/ids.h"
 
@@ -110,7 +112,10 @@ TokenPair TokenIssuer::issue(const store::SessionRecord& session, const store::U
   pair.access_token = jwt_.sign(claims);
   pair.expires_in = settings_.access_ttl_seconds;
   pair.refresh_token = std::move(refresh_token);
-  pair.refresh_expires_in = session.expires_at - now;
+  // The session's expiry was set a moment ago (now + ttl, at creation or rotation); the clock
+  // may have ticked since, so a second lost to that is given back.
+  pair.refresh_expires_in = std::clamp<std::int64_t>(session.expires_at - now + 1, 0,
+                                                     settings_.refresh_ttl_seconds);
   pair.session_id = session.id;
   pair.user = user;
   return pair;
