@@ -264,9 +264,14 @@ describe('calling with a key', () => {
     const { apiKey, key } = await createKey({}, fresh);
     await chat(sdk(key));
 
-    await sleep(1500);
-    const response = await call('GET', '/v1/usage?group_by=api_key', fresh);
-    const body = await response.json();
+    // The meter writes every second: poll until the call is there (or 10 s pass).
+    let response;
+    let body;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(200)) {
+      response = await call('GET', '/v1/usage?group_by=api_key', fresh);
+      body = await response.json();
+      if (body.data?.length > 0) break;
+    }
 
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.deepEqual(body.data.map((group) => [group.group, group.requests]), [[apiKey.id, 1]]);

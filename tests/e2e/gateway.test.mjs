@@ -649,14 +649,20 @@ describe('usage', () => {
     await reader.read();
     await reader.cancel();
 
-    await sleep(1800);  // the meter writes every second
-    const response = await fetch(`${veyra.baseUrl}/v1/usage`, {
-      headers: { Authorization: `Bearer ${mine}` },
-    });
-    const usage = await response.json();
+    // The meter writes every second: poll until the three calls are there (or 10 s pass).
+    let response;
+    let usage;
+    let byModel = {};
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(200)) {
+      response = await fetch(`${veyra.baseUrl}/v1/usage`, {
+        headers: { Authorization: `Bearer ${mine}` },
+      });
+      usage = await response.json();
+      byModel = Object.fromEntries(usage.data.map((group) => [group.group, group]));
+      if (byModel['gpt-test']?.requests === 2 && byModel['veyra-echo']?.requests === 1) break;
+    }
     assert.equal(response.status, 200);
     assert.equal(usage.object, 'list');
-    const byModel = Object.fromEntries(usage.data.map((group) => [group.group, group]));
     assert.equal(byModel['gpt-test'].requests, 2);
     assert.ok(byModel['gpt-test'].completion_tokens >= 7);
     assert.equal(byModel['veyra-echo'].requests, 1);
