@@ -43,6 +43,24 @@ int run_create_user(const std::optional<std::string>& config_path, const CreateU
   return ServerApp(std::move(*config)).create_user(args);
 }
 
+int run_update_user(const std::optional<std::string>& config_path, const UpdateUserArgs& args) {
+  std::optional<Config> config = load_or_report(config_path);
+  if (!config) return kExitConfig;
+  LogConfig quiet = config->log;
+  quiet.level = "warn";
+  init_logging(quiet);
+  return ServerApp(std::move(*config)).update_user(args);
+}
+
+int run_create_key(const std::optional<std::string>& config_path, const CreateKeyArgs& args) {
+  std::optional<Config> config = load_or_report(config_path);
+  if (!config) return kExitConfig;
+  LogConfig quiet = config->log;
+  quiet.level = "warn";
+  init_logging(quiet);
+  return ServerApp(std::move(*config)).create_key(args);
+}
+
 int run_config_check(const std::optional<std::string>& config_path) {
   std::optional<Config> config = load_or_report(config_path);
   if (!config) return kExitConfig;

@@ -22,6 +22,15 @@ struct CreateUserArgs;
 // `veyra admin create-user`: creates an account (for operators and tests).
 int run_create_user(const std::optional<std::string>& config_path, const CreateUserArgs& args);
 
+struct UpdateUserArgs;
+struct CreateKeyArgs;
+
+// `veyra admin set-plan` and `veyra admin disable-user`.
+int run_update_user(const std::optional<std::string>& config_path, const UpdateUserArgs& args);
+
+// `veyra keys create`: prints "KEY_ID SECRET" once.
+int run_create_key(const std::optional<std::string>& config_path, const CreateKeyArgs& args);
+
 // `veyra config check`: loads and validates the configuration, prints problems or "ok".
 int run_config_check(const std::optional<std::string>& config_path);
 

@@ -119,6 +119,82 @@ int ServerApp::create_user(const CreateUserArgs& args) {
   return kExitOk;
 }
 
+int ServerApp::update_user(const UpdateUserArgs& args) {
+  if (args.plan && !config_.plans.contains(*args.plan)) {
+    std::fprintf(stderr, "veyra: unknown plan \"%s\" (not in the configuration)\n",
+                 args.plan->c_str());
+    return kExitConfig;
+  }
+  auto database = open_and_migrate(config_, 1);
+  if (database == nullptr) return kExitFailure;
+  SystemClock clock;
+  auto user = database->users().find_by_email(args.email);
+  if (!user || !*user) {
+    std::fprintf(stderr, "veyra: no account with email %s\n", args.email.c_str());
+    return kExitFailure;
+  }
+  const bool* disabled = args.disabled ? &*args.disabled : nullptr;
+  auto updated = database->users().update_standing((*user)->id, args.plan ? &*args.plan : nullptr,
+                                                   nullptr, disabled, clock.now());
+  if (!updated || !*updated) {
+    std::fprintf(stderr, "veyra: the account could not be updated\n");
+    return kExitFailure;
+  }
+  if (args.disabled && *args.disabled) {
+    auto revoked = database->sessions().revoke_all((*user)->id, clock.now(), "account_disabled");
+    if (!revoked) {
+      std::fprintf(stderr, "veyra: the account's sessions could not be revoked\n");
+      return kExitFailure;
+    }
+  }
+  auto after = database->users().find_by_id((*user)->id);
+  if (!after || !*after) return kExitFailure;
+  std::printf("%s %s plan=%s disabled=%s\n", (*after)->id.c_str(), (*after)->email.c_str(),
+              (*after)->plan.c_str(), (*after)->disabled ? "true" : "false");
+  return kExitOk;
+}
+
+int ServerApp::create_key(const CreateKeyArgs& args) {
+  unsigned scopes = args.scopes.empty() ? auth::kAllScopes : 0;
+  for (const std::string& name : args.scopes) {
+    unsigned bit = auth::scope_bit(name);
+    if (bit == 0) {
+      std::fprintf(stderr,
+                   "veyra: unknown scope \"%s\" (models, chat, embeddings, images, audio)\n",
+                   name.c_str());
+      return kExitConfig;
+    }
+    scopes |= bit;
+  }
+  auto database = open_and_migrate(config_, 1);
+  if (database == nullptr) return kExitFailure;
+  SystemClock clock;
+  auto user = database->users().find_by_email(args.email);
+  if (!user || !*user) {
+    std::fprintf(stderr, "veyra: no account with email %s\n", args.email.c_str());
+    return kExitFailure;
+  }
+  auto stack = AuthStack::build(config_, *database, clock);
+  if (!stack) {
+    std::fprintf(stderr, "veyra: %s\n", stack.error().message.c_str());
+    return kExitFailure;
+  }
+  auth::NewApiKey request;
+  request.name = args.name;
+  request.scopes = scopes;
+  if (!args.models.empty()) request.models = args.models;
+  request.rpm_limit = args.rpm_limit;
+  auto created = (*stack)->api_keys.create((*user)->id, request);
+  if (!created) {
+    std::fprintf(stderr, "veyra: %s: %s\n", std::string(code_name(created.error().code)).c_str(),
+                 created.error().message.c_str());
+    return kExitFailure;
+  }
+  // The secret is printed once, here, and never stored or logged.
+  std::printf("%s %s\n", created->key.id.c_str(), created->secret.c_str());
+  return kExitOk;
+}
+
 int ServerApp::serve() {
   BlockingPool blocking_pool(blocking_threads(config_.http), config_.http.blocking_queue_limit);
   // Argon2id gets its own low-priority threads: a login flood then queues behind itself and

@@ -152,3 +152,61 @@ test('bad changes are 400 naming the field; an unknown user is 404', async () =>
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, 'not_found');
 });
+
+test('the CLI sets plans, disables accounts and mints keys that the next start honours', async () => {
+  const dir = await makeTempDir('veyra-admin-cli-');
+  const config = toToml({
+    database_url: `sqlite://${path.join(dir, 'veyra.db')}`,
+    auth: { argon2_memory_kib: 1024, argon2_passes: 1 },
+    plans: { free: { models: ['veyra-echo'] }, pro: { models: ['*'] } },
+    defaults: { plan: 'free' },
+  });
+  const configPath = path.join(dir, 'cli.toml');
+  await writeFile(configPath, config);
+  const cli = (...args) => runVeyra([...args, '--config', configPath]);
+  for (const email of ['dev@example.com', 'gone@example.com']) {
+    const made = await cli('admin', 'create-user', '--email', email, '--password', kPassword);
+    assert.equal(made.code, 0, made.stderr);
+  }
+
+  const upgraded = await cli('admin', 'set-plan', '--email', 'dev@example.com', '--plan', 'pro');
+  const unknownPlan = await cli('admin', 'set-plan', '--email', 'dev@example.com', '--plan', 'x');
+  const disabled = await cli('admin', 'disable-user', '--email', 'gone@example.com');
+  const minted = await cli('keys', 'create', '--email', 'dev@example.com', '--name', 'ci',
+                           '--scopes', 'chat,models');
+  const badScope = await cli('keys', 'create', '--email', 'dev@example.com', '--name', 'x',
+                             '--scopes', 'root');
+
+  assert.equal(upgraded.code, 0, upgraded.stderr);
+  assert.match(upgraded.stdout, /plan=pro/);
+  assert.equal(unknownPlan.code, 2);
+  assert.equal(disabled.code, 0, disabled.stderr);
+  assert.equal(minted.code, 0, minted.stderr);
+  assert.equal(badScope.code, 2);
+  const [keyId, secret] = minted.stdout.trim().split(' ');
+  assert.match(keyId, /^key_/);
+  assert.match(secret, /^veyra_sk_/);
+
+  const server = await startVeyra({ config });
+  try {
+    const models = await fetch(`${server.baseUrl}/v1/models`, {
+      headers: { Authorization: `Bearer ${secret}` },
+    });
+    assert.equal(models.status, 200);
+    const ids = (await models.json()).data.map((model) => model.id).sort();
+    assert.deepEqual(ids, ['veyra-echo', 'veyra-embed', 'veyra-sphinx'], 'pro plan, via the key');
+    const embed = await fetch(`${server.baseUrl}/v1/embeddings`, {
+      method: 'POST', headers: { Authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ model: 'veyra-embed', input: 'x' }),
+    });
+    assert.equal(embed.status, 403, 'the key has no embeddings scope');
+    const login = await fetch(`${server.baseUrl}/v1/auth/login`, {
+      method: 'POST', body: JSON.stringify({ email: 'gone@example.com', password: kPassword }),
+    });
+    assert.equal(login.status, 403);
+    assert.equal((await login.json()).error.code, 'account_disabled');
+    assert.ok(!server.logs().some((line) => line.includes(secret)), 'the secret is never logged');
+  } finally {
+    await server.stop();
+  }
+});
