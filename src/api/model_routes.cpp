@@ -157,14 +157,34 @@ std::optional<gateway::RateDecision> check_tokens(const ModelRouteDeps& deps,
   return deps.limiter.charge("tokens:" + principal.user_id, tpm, 0, steady_ms());
 }
 
-// Charges a finished call's tokens to the account's tokens-per-minute budget.
+// Counts a finished call's tokens: in the account's month, and against its tokens-per-minute
+// budget when the plan has one.
 std::function<void(std::uint64_t)> token_charger(const ModelRouteDeps& deps,
                                                  const auth::Principal& principal) {
   std::uint64_t tpm = plan_of(deps, principal).tokens_per_minute;
-  if (tpm == 0) return {};
-  return [&limiter = deps.limiter, key = "tokens:" + principal.user_id, tpm](std::uint64_t tokens) {
-    limiter.charge_after(key, tpm, tokens, steady_ms());
+  return [&limiter = deps.limiter, &quota = deps.quota, user = principal.user_id,
+          tpm](std::uint64_t tokens) {
+    quota.add(user, tokens);
+    if (tpm > 0) limiter.charge_after("tokens:" + user, tpm, tokens, steady_ms());
   };
+}
+
+// True once the account's plan allowance for the month is spent; it comes back when the
+// month turns or the plan changes.
+bool quota_spent(const ModelRouteDeps& deps, const auth::Principal& principal) {
+  std::uint64_t monthly = plan_of(deps, principal).monthly_tokens;
+  return monthly > 0 && deps.quota.used(principal.user_id) >= monthly;
+}
+
+// 429 insufficient_quota, with Retry-After until the month turns.
+Response quota_refusal(const ModelRouteDeps& deps, const auth::Principal& principal) {
+  Error error = make_error(ErrorCode::insufficient_quota,
+                           "The monthly allowance of " +
+                               std::to_string(plan_of(deps, principal).monthly_tokens) +
+                               " tokens of your plan is spent.");
+  error.retry_after_s =
+      static_cast<unsigned>(std::max<std::int64_t>(1, deps.quota.seconds_to_reset()));
+  return Response::error(error);
 }
 
 Response rate_limited(const gateway::RateDecision& rate, std::string_view unit = "requests") {
@@ -185,6 +205,7 @@ awaitable<Response> limited_call(const ModelRouteDeps& deps, Request& request, a
                                  Call call) {
   auto principal = authorize(deps, request, scope);
   if (!principal) co_return Response::error(principal.error());
+  if (quota_spent(deps, *principal)) co_return quota_refusal(deps, *principal);
   auto tokens = check_tokens(deps, *principal);
   if (tokens && !tokens->allowed) {
     co_return rate_limited(*tokens, "tokens");

@@ -12,6 +12,7 @@
 #include "auth/user_directory.h"
 #include "core/config.h"
 #include "gateway/gateway.h"
+#include "gateway/monthly_quota.h"
 #include "gateway/rate_limiter.h"
 #include "http/router.h"
 
@@ -22,6 +23,7 @@ struct ModelRouteDeps {
   const auth::ApiKeyCache& keys;
   gateway::Gateway& gateway;
   gateway::RateLimiter& limiter;         // requests per minute, per account (plan) and per key
+  gateway::MonthlyQuota& quota;          // tokens per account this month
   const auth::UserDirectory& directory;  // each account's plan and disabled flag
   const std::map<std::string, PlanConfig>& plans;
   std::string default_plan;

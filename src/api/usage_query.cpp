@@ -9,22 +9,6 @@
 namespace veyra::api {
 namespace {
 
-using std::chrono::days;
-using std::chrono::seconds;
-using std::chrono::sys_days;
-using std::chrono::sys_seconds;
-using std::chrono::year_month_day;
-
-// The first day of the month holding `now`.
-year_month_day first_of_month(std::int64_t now) {
-  const year_month_day today{std::chrono::floor<days>(sys_seconds{seconds{now}})};
-  return today.year() / today.month() / 1;
-}
-
-std::int64_t unix_seconds(year_month_day day) {
-  return std::chrono::duration_cast<seconds>(sys_days{day}.time_since_epoch()).count();
-}
-
 // A non-negative decimal integer that fits 64 bits, nothing before or after it.
 std::optional<std::int64_t> parse_unix_seconds(std::string_view text) {
   std::int64_t value = 0;
@@ -59,14 +43,6 @@ Result<store::UsageGrouping> grouping_param(const http::Request& request) {
 }
 
 }  // namespace
-
-std::int64_t month_start_utc(std::int64_t now) {
-  return unix_seconds(first_of_month(now));
-}
-
-std::int64_t next_month_start_utc(std::int64_t now) {
-  return unix_seconds(first_of_month(now) + std::chrono::months{1});
-}
 
 Result<UsageQuery> parse_usage_query(const http::Request& request, std::int64_t now) {
   Result<std::int64_t> start = time_param(request, "start", month_start_utc(now));

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/calendar.h"
 #include "core/result.h"
 #include "http/request.h"
 #include "store/usage_repository.h"
@@ -19,10 +20,9 @@ struct UsageQuery {
   store::UsageGrouping grouping = store::UsageGrouping::model;
 };
 
-// The first second of the UTC calendar month holding `now` (Unix seconds), and of the month
-// after it (December rolls over to January of the next year).
-std::int64_t month_start_utc(std::int64_t now);
-std::int64_t next_month_start_utc(std::int64_t now);
+// month_start_utc / next_month_start_utc: core/calendar.h.
+using veyra::month_start_utc;
+using veyra::next_month_start_utc;
 
 // Reads `?start&end&group_by` of API.md. start and end are optional non-negative integers of
 // Unix seconds; each one absent defaults to its bound of the current calendar month in UTC

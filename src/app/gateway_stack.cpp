@@ -48,6 +48,10 @@ Result<std::unique_ptr<GatewayStack>> GatewayStack::build(const Config& config,
   auto catalog = gateway::ModelCatalog::build(config, by_id, clock.now());
   if (!catalog) return std::move(catalog).error();
   stack->catalog = std::move(*catalog);
+  stack->quota = std::make_unique<gateway::MonthlyQuota>(clock);
+  if (Status loaded = stack->quota->load(database.usage()); !loaded) {
+    return std::move(loaded).error();
+  }
   stack->usage = std::make_unique<gateway::UsageMeter>(database.usage(), background_pool, clock);
   gateway::RoutingOptions routing{config.upstream.failure_threshold,
                                   static_cast<std::int64_t>(config.upstream.cooldown.count())};

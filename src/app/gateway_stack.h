@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "gateway/catalog.h"
 #include "gateway/gateway.h"
+#include "gateway/monthly_quota.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/usage_meter.h"
 #include "http/upstream_client.h"
@@ -40,6 +41,7 @@ class GatewayStack {
   std::unique_ptr<gateway::UsageMeter> usage;
   std::unique_ptr<gateway::Gateway> gateway;
   gateway::MemoryRateLimiter rate_limiter;
+  std::unique_ptr<gateway::MonthlyQuota> quota;  // tokens per account this month
 };
 
 }  // namespace veyra::app

@@ -66,6 +66,10 @@ class UsageRepository {
   // day groups are "YYYY-MM-DD" in UTC. Empty when end <= start.
   virtual Result<std::vector<UsageGroup>> summarize(std::string_view user_id, std::int64_t start,
                                                     std::int64_t end, UsageGrouping grouping) = 0;
+
+  // Every user's tokens (prompt plus completion) in records created at or after `start`,
+  // one UsageGroup per user (group = user id), for the monthly quota loaded at start.
+  virtual Result<std::vector<UsageGroup>> totals_since(std::int64_t start) = 0;
 };
 
 }  // namespace veyra::store

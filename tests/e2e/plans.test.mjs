@@ -15,6 +15,7 @@ import { makeTempDir, runVeyra, startVeyra, toToml } from './lib/harness.mjs';
 const kPassword = 'correct horse battery staple';
 const kProEmail = 'pro@example.com';
 const kTokensEmail = 'tokens@example.com';
+const kQuotaEmail = 'quota@example.com';
 
 let veyra;
 
@@ -58,6 +59,7 @@ before(async () => {
       free: { models: ['veyra-echo'], requests_per_minute: 3 },
       pro: { models: ['*'] },
       tokens: { models: ['veyra-echo'], tokens_per_minute: 20 },
+      quota: { models: ['veyra-echo'], monthly_tokens: 10 },
     },
     defaults: { plan: 'free' },
   });
@@ -70,6 +72,9 @@ before(async () => {
   const metered = await runVeyra(['admin', 'create-user', '--config', configPath, '--email',
     kTokensEmail, '--password', kPassword, '--plan', 'tokens']);
   assert.equal(metered.code, 0, metered.stderr);
+  const quoted = await runVeyra(['admin', 'create-user', '--config', configPath, '--email',
+    kQuotaEmail, '--password', kPassword, '--plan', 'quota']);
+  assert.equal(quoted.code, 0, quoted.stderr);
   veyra = await startVeyra({ config });
 });
 
@@ -147,4 +152,19 @@ test("a plan's tokens per minute refuse calls once a minute's tokens are spent",
   assert.match(refused.error.message, /tokens per minute/);
   assert.ok(Number(answers[3].headers.get('retry-after')) >= 1);
   assert.equal(answers[3].headers.get('x-ratelimit-limit-tokens'), '20');
+});
+
+test("a plan's monthly tokens, once spent, refuse calls with insufficient_quota", async () => {
+  const quoted = await login(kQuotaEmail);
+
+  // 8 tokens a call against 10 a month: the third call finds the month spent.
+  const answers = [];
+  for (let i = 0; i < 3; i += 1) answers.push(await chat(quoted));
+
+  assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 429]);
+  const refused = await answers[2].json();
+  assert.equal(refused.error.code, 'insufficient_quota');
+  assert.equal(refused.error.type, 'rate_limit_error');
+  const retryAfter = Number(answers[2].headers.get('retry-after'));
+  assert.ok(retryAfter >= 1 && retryAfter <= 31 * 24 * 3600, `until the month turns: ${retryAfter}`);
 });

@@ -143,4 +143,27 @@ Result<std::vector<UsageGroup>> SqliteUsageRepository::summarize(std::string_vie
   return groups;
 }
 
+Result<std::vector<UsageGroup>> SqliteUsageRepository::totals_since(std::int64_t start) {
+  Result<SqlitePool::Lease> connection = pool_.acquire();
+  if (!connection) return std::move(connection).error();
+  Result<SqliteStatement> select = (*connection)->prepare(
+      "SELECT user_id, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens) "
+      "FROM usage_records WHERE created_at >= ?1 GROUP BY user_id");
+  if (!select) return std::move(select).error();
+  select->bind_int64(1, start);
+  std::vector<UsageGroup> groups;
+  while (true) {
+    Result<bool> row = select->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    UsageGroup group;
+    group.group = std::string(select->column_text(0));
+    group.requests = static_cast<std::uint64_t>(select->column_int64(1));
+    group.prompt_tokens = static_cast<std::uint64_t>(select->column_int64(2));
+    group.completion_tokens = static_cast<std::uint64_t>(select->column_int64(3));
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
 }  // namespace veyra::store

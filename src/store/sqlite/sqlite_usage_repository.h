@@ -20,6 +20,7 @@ class SqliteUsageRepository final : public UsageRepository {
   // 86,400 and would round toward zero).
   Result<std::vector<UsageGroup>> summarize(std::string_view user_id, std::int64_t start,
                                             std::int64_t end, UsageGrouping grouping) override;
+  Result<std::vector<UsageGroup>> totals_since(std::int64_t start) override;
 
  private:
   SqlitePool& pool_;

@@ -22,6 +22,9 @@ class MemoryUsage final : public store::UsageRepository {
     records_.insert(records_.end(), records.begin(), records.end());
     return {};
   }
+  Result<std::vector<store::UsageGroup>> totals_since(std::int64_t) override {
+    return std::vector<store::UsageGroup>{};
+  }
   Result<std::vector<store::UsageGroup>> summarize(std::string_view, std::int64_t, std::int64_t,
                                                    store::UsageGrouping) override {
     return std::vector<store::UsageGroup>{};

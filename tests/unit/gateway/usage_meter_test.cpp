@@ -71,6 +71,10 @@ class FlakyRepository final : public store::UsageRepository {
     return inner_.insert(records);
   }
 
+  Result<std::vector<UsageGroup>> totals_since(std::int64_t start) override {
+    return inner_.totals_since(start);
+  }
+
   Result<std::vector<UsageGroup>> summarize(std::string_view user_id, std::int64_t start,
                                             std::int64_t end, UsageGrouping grouping) override {
     return inner_.summarize(user_id, start, end, grouping);
