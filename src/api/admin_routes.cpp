@@ -88,6 +88,24 @@ Result<store::UserRecord> apply_change(const AdminRouteDeps& deps, std::string_v
   return std::move(**user);
 }
 
+boost::json::value optional_json(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return boost::json::value(*text);
+}
+
+boost::json::object ticket_json(const store::TicketRecord& ticket) {
+  return {{"id", ticket.id},
+          {"email", ticket.email},
+          {"name", optional_json(ticket.name)},
+          {"subject", ticket.subject},
+          {"message", ticket.message},
+          {"category", optional_json(ticket.category)},
+          {"status", ticket.status},
+          {"created_at", ticket.created_at}};
+}
+
+constexpr std::size_t kTicketsListed = 500;
+
 }  // namespace
 
 void add_admin_routes(http::Router& router, const AdminRouteDeps& d) {
@@ -100,6 +118,18 @@ void add_admin_routes(http::Router& router, const AdminRouteDeps& d) {
     if (!users) co_return Response::error(users.error());
     boost::json::array data;
     for (const store::UserRecord& user : *users) data.push_back(admin_user_json(user));
+    boost::json::object out{{"object", "list"}, {"data", std::move(data)}};
+    co_return Response::json(200, boost::json::serialize(out));
+  });
+
+  router.add(Method::get, "/v1/admin/tickets", [deps](Request& request) -> awaitable<Response> {
+    auto admin = require_admin(*deps, request);
+    if (!admin) co_return Response::error(admin.error());
+    auto tickets = co_await http::run_blocking(
+        deps->pool, [&] { return deps->tickets.list_recent(kTicketsListed); });
+    if (!tickets) co_return Response::error(tickets.error());
+    boost::json::array data;
+    for (const store::TicketRecord& ticket : *tickets) data.push_back(ticket_json(ticket));
     boost::json::object out{{"object", "list"}, {"data", std::move(data)}};
     co_return Response::json(200, boost::json::serialize(out));
   });

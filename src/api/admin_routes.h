@@ -1,6 +1,7 @@
-// The operators' API of API.md ("Dashboard and admin API"): GET /v1/admin/users and
-// PATCH /v1/admin/users/{id}. Session auth by an account whose role is admin; anyone else is
-// 403 admin_required (an API key: 403 session_auth_required).
+// The operators' API of API.md ("Dashboard and admin API"): GET /v1/admin/users,
+// PATCH /v1/admin/users/{id} and GET /v1/admin/tickets (the newest 500 help-center tickets).
+// Session auth by an account whose role is admin; anyone else is 403 admin_required (an API key:
+// 403 session_auth_required).
 #pragma once
 
 #include <map>
@@ -13,6 +14,7 @@
 #include "core/config.h"
 #include "http/router.h"
 #include "store/session_repository.h"
+#include "store/ticket_repository.h"
 #include "store/user_repository.h"
 
 namespace veyra::api {
@@ -22,6 +24,7 @@ struct AdminRouteDeps {
   auth::UserDirectory& directory;  // roles for the admin check; updated on every change
   store::UserRepository& users;
   store::SessionRepository& sessions;
+  store::TicketRepository& tickets;
   const std::map<std::string, PlanConfig>& plans;  // the plans a user may be moved to
   BlockingPool& pool;
   const Clock& clock;

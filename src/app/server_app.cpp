@@ -233,8 +233,9 @@ int ServerApp::serve() {
   api::add_model_routes(
       router, {auth.tokens, auth.api_key_cache, *models.gateway, models.rate_limiter, *models.quota,
                auth.directory, config_.plans, config_.default_plan});
-  api::add_admin_routes(router, {auth.tokens, auth.directory, database->users(),
-                                 database->sessions(), config_.plans, blocking_pool, clock});
+  api::add_admin_routes(router,
+                        {auth.tokens, auth.directory, database->users(), database->sessions(),
+                         database->tickets(), config_.plans, blocking_pool, clock});
   api::add_usage_routes(router, {auth.tokens, database->usage(), blocking_pool, clock});
 
   http::ServerOptions options{config_.listen, config_.http, config_.trusted_proxies,

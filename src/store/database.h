@@ -14,6 +14,7 @@
 #include "store/api_key_repository.h"
 #include "store/secret_repository.h"
 #include "store/session_repository.h"
+#include "store/ticket_repository.h"
 #include "store/usage_repository.h"
 #include "store/user_repository.h"
 
@@ -78,6 +79,7 @@ class Database {
   virtual SessionRepository& sessions() = 0;
   virtual UsageRepository& usage() = 0;
   virtual ApiKeyRepository& api_keys() = 0;
+  virtual TicketRepository& tickets() = 0;
 
   // The engine name, e.g. "sqlite".
   virtual std::string_view kind() const = 0;

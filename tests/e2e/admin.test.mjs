@@ -210,3 +210,17 @@ test('the CLI sets plans, disables accounts and mints keys that the next start h
     await server.stop();
   }
 });
+
+test('the admin reads the help-center tickets; others may not', async () => {
+  const user = await register(`tickets${Date.now()}@example.com`);
+
+  const listed = await call('GET', '/v1/admin/tickets', admin);
+  const refused = await call('GET', '/v1/admin/tickets', user.token);
+
+  assert.equal(listed.status, 200);
+  const body = await listed.json();
+  assert.equal(body.object, 'list');
+  assert.ok(Array.isArray(body.data));
+  assert.equal(refused.status, 403);
+  assert.equal((await refused.json()).error.code, 'admin_required');
+});

@@ -20,7 +20,8 @@ SqliteDatabase::SqliteDatabase(std::unique_ptr<SqlitePool> pool)
       users_(*pool_),
       sessions_(*pool_),
       usage_(*pool_),
-      api_keys_(*pool_) {}
+      api_keys_(*pool_),
+      tickets_(*pool_) {}
 
 Status SqliteDatabase::ping() {
   Result<SqlitePool::Lease> connection = pool_->acquire();

@@ -8,6 +8,7 @@
 #include "store/sqlite/sqlite_pool.h"
 #include "store/sqlite/sqlite_secret_repository.h"
 #include "store/sqlite/sqlite_session_repository.h"
+#include "store/sqlite/sqlite_ticket_repository.h"
 #include "store/sqlite/sqlite_usage_repository.h"
 #include "store/sqlite/sqlite_user_repository.h"
 
@@ -25,6 +26,7 @@ class SqliteDatabase final : public Database {
   SessionRepository& sessions() override { return sessions_; }
   UsageRepository& usage() override { return usage_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
+  TicketRepository& tickets() override { return tickets_; }
   std::string_view kind() const override { return "sqlite"; }
 
   // For the SQLite repositories and tests; safe to use from any thread.
@@ -39,6 +41,7 @@ class SqliteDatabase final : public Database {
   SqliteSessionRepository sessions_;
   SqliteUsageRepository usage_;
   SqliteApiKeyRepository api_keys_;
+  SqliteTicketRepository tickets_;
 };
 
 }  // namespace veyra::store
