@@ -1,7 +1,6 @@
 #include "auth/api_key_codec.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -11,7 +10,6 @@
 namespace veyra::auth {
 namespace {
 
-constexpr std::size_t kBlockSize = 64;  // SHA-256's block, HMAC's key-pad width
 constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -52,55 +50,23 @@ bool is_base62(char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-// A per-thread context the precomputed states are copied into (see jwt.cpp).
-EVP_MD_CTX* scratch_digest() {
-  struct Scratch {
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    ~Scratch() { EVP_MD_CTX_free(context); }
-  };
-  thread_local Scratch scratch;
-  return scratch.context;
+}  // namespace
+
+namespace {
+
+// Throws before the HMAC state is built when the secret is too short; the caller's copy
+// is wiped either way.
+std::string checked_secret(std::string secret) {
+  if (secret.size() < ApiKeyCodec::kMinSecretSize) {
+    OPENSSL_cleanse(secret.data(), secret.size());
+    throw std::invalid_argument("the API key hashing secret must be at least 32 bytes");
+  }
+  return secret;
 }
 
 }  // namespace
 
-void ApiKeyCodec::DigestFree::operator()(EVP_MD_CTX* context) const {
-  EVP_MD_CTX_free(context);
-}
-
-ApiKeyCodec::ApiKeyCodec(std::string secret) : inner_(EVP_MD_CTX_new()), outer_(EVP_MD_CTX_new()) {
-  if (secret.size() < kMinSecretSize) {
-    OPENSSL_cleanse(secret.data(), secret.size());
-    throw std::invalid_argument("the API key hashing secret must be at least 32 bytes");
-  }
-  EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-
-  // HMAC (RFC 2104): a key longer than one block is replaced by its digest, then padded.
-  std::array<unsigned char, kBlockSize> key{};
-  bool ok = sha256 != nullptr && inner_ && outer_;
-  if (ok && secret.size() > kBlockSize) {
-    ok = EVP_Digest(secret.data(), secret.size(), key.data(), nullptr, sha256, nullptr) == 1;
-  } else if (ok) {
-    std::copy(secret.begin(), secret.end(), key.begin());
-  }
-  OPENSSL_cleanse(secret.data(), secret.size());
-
-  std::array<unsigned char, kBlockSize> inner_pad;
-  std::array<unsigned char, kBlockSize> outer_pad;
-  for (std::size_t i = 0; i < kBlockSize; ++i) {
-    inner_pad[i] = key[i] ^ 0x36;
-    outer_pad[i] = key[i] ^ 0x5c;
-  }
-  ok = ok && EVP_DigestInit_ex2(inner_.get(), sha256, nullptr) == 1 &&
-       EVP_DigestUpdate(inner_.get(), inner_pad.data(), kBlockSize) == 1 &&
-       EVP_DigestInit_ex2(outer_.get(), sha256, nullptr) == 1 &&
-       EVP_DigestUpdate(outer_.get(), outer_pad.data(), kBlockSize) == 1;
-  OPENSSL_cleanse(key.data(), key.size());
-  OPENSSL_cleanse(inner_pad.data(), inner_pad.size());
-  OPENSSL_cleanse(outer_pad.data(), outer_pad.size());
-  EVP_MD_free(sha256);
-  if (!ok) throw std::runtime_error("OpenSSL cannot provide HMAC-SHA256");
-}
+ApiKeyCodec::ApiKeyCodec(std::string secret) : hmac_(checked_secret(std::move(secret))) {}
 
 ApiKeyCodec::~ApiKeyCodec() = default;
 ApiKeyCodec::ApiKeyCodec(ApiKeyCodec&&) noexcept = default;
@@ -127,14 +93,7 @@ bool ApiKeyCodec::well_formed(std::string_view key) {
 }
 
 bool ApiKeyCodec::hash(std::string_view key, ApiKeyHash& out) const {
-  EVP_MD_CTX* work = scratch_digest();
-  ApiKeyHash inner_hash;
-  return work != nullptr && EVP_MD_CTX_copy_ex(work, inner_.get()) == 1 &&
-         EVP_DigestUpdate(work, key.data(), key.size()) == 1 &&
-         EVP_DigestFinal_ex(work, inner_hash.data(), nullptr) == 1 &&
-         EVP_MD_CTX_copy_ex(work, outer_.get()) == 1 &&
-         EVP_DigestUpdate(work, inner_hash.data(), inner_hash.size()) == 1 &&
-         EVP_DigestFinal_ex(work, out.data(), nullptr) == 1;
+  return hmac_.mac(key, out);
 }
 
 std::string ApiKeyCodec::hex(const ApiKeyHash& hash) {

@@ -4,18 +4,18 @@
 // last four characters let the owner recognise it.
 #pragma once
 
-#include <openssl/types.h>
-
 #include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "core/hmac.h"
+
 namespace veyra::auth {
 
 // HMAC-SHA256 of a whole key under the server's key-hashing secret.
-using ApiKeyHash = std::array<unsigned char, 32>;
+using ApiKeyHash = HmacSha256Mac;
 
 // What creating a key yields. `secret` is shown to the owner once and never stored.
 struct GeneratedApiKey {
@@ -63,15 +63,7 @@ class ApiKeyCodec {
   static std::string hex(const ApiKeyHash& hash);
 
  private:
-  struct DigestFree {
-    void operator()(EVP_MD_CTX* context) const;
-  };
-  using Digest = std::unique_ptr<EVP_MD_CTX, DigestFree>;
-
-  // SHA-256 states after absorbing key XOR ipad and key XOR opad; read-only after
-  // construction, copied into a thread-local scratch context per call.
-  Digest inner_;
-  Digest outer_;
+  HmacSha256 hmac_;  // the hashing key, as precomputed HMAC states
 };
 
 }  // namespace veyra::auth

@@ -1,7 +1,6 @@
 #include "auth/jwt.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -20,7 +19,6 @@ namespace json = boost::json;
 
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 constexpr std::size_t kMacSize = 32;
-constexpr std::size_t kBlockSize = 64;  // SHA-256's block, HMAC's key-pad width
 constexpr std::size_t kMaxDecodedSize = base64url_decoded_size(JwtCodec::kMaxTokenSize);
 
 // The members the codec reads; every other member is skipped whatever it holds.
@@ -296,76 +294,30 @@ Result<AccessClaims> check_claims(TokenFields fields, std::string_view issuer, s
   return std::move(claims);
 }
 
-// A per-thread context the precomputed HMAC states are copied into, so concurrent calls
-// share nothing mutable and no EVP_MD_CTX is created per call (OpenSSL 3.0 still allocates
-// the copied SHA-256 state inside EVP_MD_CTX_copy_ex).
-EVP_MD_CTX* scratch_digest() {
-  struct Scratch {
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    ~Scratch() { EVP_MD_CTX_free(context); }
-  };
-  thread_local Scratch scratch;
-  return scratch.context;
+}  // namespace
+
+namespace {
+
+// Throws before the HMAC state is built when the secret is too short; the caller's copy
+// is wiped either way.
+std::string checked_secret(std::string secret) {
+  if (secret.size() < JwtCodec::kMinSecretSize) {
+    OPENSSL_cleanse(secret.data(), secret.size());
+    throw std::invalid_argument("the JWT secret must be at least 32 bytes");
+  }
+  return secret;
 }
 
 }  // namespace
 
-void JwtCodec::DigestFree::operator()(EVP_MD_CTX* context) const {
-  EVP_MD_CTX_free(context);
-}
-
 JwtCodec::JwtCodec(std::string secret, std::string issuer)
     : issuer_(std::move(issuer)),
       encoded_header_(base64url_encode(kHeader)),
-      inner_(EVP_MD_CTX_new()),
-      outer_(EVP_MD_CTX_new()) {
-  if (secret.size() < kMinSecretSize) {
-    OPENSSL_cleanse(secret.data(), secret.size());
-    throw std::invalid_argument("the JWT secret must be at least 32 bytes");
-  }
-  EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-
-  // HMAC (RFC 2104): a key longer than one block is replaced by its digest, then padded.
-  std::array<unsigned char, kBlockSize> key{};
-  bool ok = sha256 != nullptr && inner_ && outer_;
-  if (ok && secret.size() > kBlockSize) {
-    ok = EVP_Digest(secret.data(), secret.size(), key.data(), nullptr, sha256, nullptr) == 1;
-  } else if (ok) {
-    std::copy(secret.begin(), secret.end(), key.begin());
-  }
-  OPENSSL_cleanse(secret.data(), secret.size());
-
-  std::array<unsigned char, kBlockSize> inner_pad;
-  std::array<unsigned char, kBlockSize> outer_pad;
-  for (std::size_t i = 0; i < kBlockSize; ++i) {
-    inner_pad[i] = key[i] ^ 0x36;
-    outer_pad[i] = key[i] ^ 0x5c;
-  }
-  ok = ok && EVP_DigestInit_ex2(inner_.get(), sha256, nullptr) == 1 &&
-       EVP_DigestUpdate(inner_.get(), inner_pad.data(), kBlockSize) == 1 &&
-       EVP_DigestInit_ex2(outer_.get(), sha256, nullptr) == 1 &&
-       EVP_DigestUpdate(outer_.get(), outer_pad.data(), kBlockSize) == 1;
-  OPENSSL_cleanse(key.data(), key.size());
-  OPENSSL_cleanse(inner_pad.data(), inner_pad.size());
-  OPENSSL_cleanse(outer_pad.data(), outer_pad.size());
-  EVP_MD_free(sha256);
-  if (!ok) throw std::runtime_error("OpenSSL cannot provide HMAC-SHA256");
-}
+      hmac_(checked_secret(std::move(secret))) {}
 
 JwtCodec::~JwtCodec() = default;
 JwtCodec::JwtCodec(JwtCodec&&) noexcept = default;
 JwtCodec& JwtCodec::operator=(JwtCodec&&) noexcept = default;
-
-bool JwtCodec::compute_mac(std::string_view message, unsigned char* mac) const {
-  EVP_MD_CTX* work = scratch_digest();
-  std::array<unsigned char, kMacSize> inner_hash;
-  return work != nullptr && EVP_MD_CTX_copy_ex(work, inner_.get()) == 1 &&
-         EVP_DigestUpdate(work, message.data(), message.size()) == 1 &&
-         EVP_DigestFinal_ex(work, inner_hash.data(), nullptr) == 1 &&
-         EVP_MD_CTX_copy_ex(work, outer_.get()) == 1 &&
-         EVP_DigestUpdate(work, inner_hash.data(), kMacSize) == 1 &&
-         EVP_DigestFinal_ex(work, mac, nullptr) == 1;
-}
 
 std::string JwtCodec::sign(const AccessClaims& claims) const {
   json::object payload;
@@ -382,8 +334,8 @@ std::string JwtCodec::sign(const AccessClaims& claims) const {
   token += '.';
   token += base64url_encode(json::serialize(payload));
 
-  std::array<unsigned char, kMacSize> mac;
-  if (!compute_mac(token, mac.data())) throw std::bad_alloc();
+  HmacSha256Mac mac;
+  if (!hmac_.mac(token, mac)) throw std::bad_alloc();
   token += '.';
   token += base64url_encode({reinterpret_cast<const char*>(mac.data()), mac.size()});
   return token;
@@ -410,9 +362,9 @@ Result<AccessClaims> JwtCodec::verify(std::string_view token, std::int64_t now) 
   }
 
   // Authenticate before reading a byte of the payload.
-  std::array<unsigned char, kMacSize> expected;
+  HmacSha256Mac expected;
   std::array<char, kMacSize> presented;
-  if (!compute_mac(token.substr(0, second_dot), expected.data())) {
+  if (!hmac_.mac(token.substr(0, second_dot), expected)) {
     return make_error(ErrorCode::internal_error);
   }
   if (base64url_decode_into(signature, presented) != kMacSize ||

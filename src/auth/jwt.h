@@ -2,14 +2,13 @@
 // presents, checked on each request without touching the database.
 #pragma once
 
-#include <openssl/types.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/hmac.h"
 #include "core/result.h"
 
 namespace veyra::auth {
@@ -75,21 +74,9 @@ class JwtCodec {
   const std::string& issuer() const { return issuer_; }
 
  private:
-  struct DigestFree {
-    void operator()(EVP_MD_CTX* context) const;
-  };
-  using Digest = std::unique_ptr<EVP_MD_CTX, DigestFree>;
-
-  // HMAC-SHA256 of `message` into `mac` (32 bytes), starting from the precomputed states.
-  bool compute_mac(std::string_view message, unsigned char* mac) const;
-
   std::string issuer_;
   std::string encoded_header_;  // base64url of the one header sign() writes
-  // SHA-256 states after absorbing key XOR ipad and key XOR opad: HMAC's two key blocks are
-  // hashed once here instead of on every call. Read-only after construction; each call
-  // copies them into a thread-local scratch context.
-  Digest inner_;
-  Digest outer_;
+  HmacSha256 hmac_;             // the signing key, as precomputed HMAC states
 };
 
 }  // namespace veyra::auth
