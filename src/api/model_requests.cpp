@@ -20,7 +20,8 @@ Result<std::string> model_of(const boost::json::object& body) {
 }
 
 bool is_positive_integer(const boost::json::value& value) {
-  return (value.is_int64() && value.get_int64() > 0) || (value.is_uint64() && value.get_uint64() > 0);
+  return (value.is_int64() && value.get_int64() > 0) ||
+         (value.is_uint64() && value.get_uint64() > 0);
 }
 
 bool is_token_ids(const boost::json::array& items) {
@@ -32,8 +33,8 @@ bool is_token_ids(const boost::json::array& items) {
 }
 
 Status validate_message(const boost::json::value& value, std::size_t index) {
-  static constexpr std::array<std::string_view, 6> kRoles = {"system", "developer", "user",
-                                                            "assistant", "tool", "function"};
+  static constexpr std::array<std::string_view, 6> kRoles = {"system",    "developer", "user",
+                                                             "assistant", "tool",      "function"};
   std::string where = "messages[" + std::to_string(index) + "]";
   const auto* message = value.if_object();
   if (message == nullptr) {
@@ -43,8 +44,8 @@ Status validate_message(const boost::json::value& value, std::size_t index) {
   if (role == nullptr) {
     return make_error(ErrorCode::missing_field, where + ".role is required.", where + ".role");
   }
-  if (!role->is_string() ||
-      std::find(kRoles.begin(), kRoles.end(), std::string_view(role->get_string())) == kRoles.end()) {
+  if (!role->is_string() || std::find(kRoles.begin(), kRoles.end(),
+                                      std::string_view(role->get_string())) == kRoles.end()) {
     return make_error(ErrorCode::invalid_field,
                       where + ".role must be one of system, developer, user, assistant, tool.",
                       where + ".role");
@@ -53,7 +54,8 @@ Status validate_message(const boost::json::value& value, std::size_t index) {
   bool assistant = role->get_string() == "assistant";
   if (content == nullptr || content->is_null()) {
     if (assistant) return {};
-    return make_error(ErrorCode::missing_field, where + ".content is required.", where + ".content");
+    return make_error(ErrorCode::missing_field, where + ".content is required.",
+                      where + ".content");
   }
   if (!content->is_string() && !content->is_array()) {
     return make_error(ErrorCode::invalid_field,
@@ -107,7 +109,8 @@ Result<ChatRequest> validate_chat_request(const boost::json::object& body) {
     }
     if (const auto* usage = options->get_object().if_contains("include_usage")) {
       if (!usage->is_bool()) {
-        return make_error(ErrorCode::invalid_field, "stream_options.include_usage must be a boolean.",
+        return make_error(ErrorCode::invalid_field,
+                          "stream_options.include_usage must be a boolean.",
                           "stream_options.include_usage");
       }
       request.include_usage = usage->get_bool();
@@ -173,7 +176,8 @@ Result<std::string> validate_image_request(const boost::json::object& body) {
   if (!prompt->is_string() || prompt->get_string().empty()) {
     return make_error(ErrorCode::invalid_field, "prompt must be a non-empty string.", "prompt");
   }
-  if (const auto* n = body.if_contains("n"); n != nullptr && !n->is_null() && !is_positive_integer(*n)) {
+  if (const auto* n = body.if_contains("n");
+      n != nullptr && !n->is_null() && !is_positive_integer(*n)) {
     return make_error(ErrorCode::invalid_field, "n must be a positive integer.", "n");
   }
   return model;
@@ -197,7 +201,7 @@ Result<TranscriptionRequest> validate_transcription_form(const http::MultipartFo
 
   if (const auto* format = form.find("response_format")) {
     static constexpr std::array<std::string_view, 5> kFormats = {"json", "text", "srt", "vtt",
-                                                                "verbose_json"};
+                                                                 "verbose_json"};
     if (std::find(kFormats.begin(), kFormats.end(), format->data) == kFormats.end()) {
       return make_error(ErrorCode::invalid_field,
                         "response_format must be one of json, text, srt, vtt, verbose_json.",

@@ -77,6 +77,15 @@ void flush_api_key_uses(AuthStack& auth, BlockingPool& pool) {
   if (!pool.submit(job)) log_key_flush(make_error(ErrorCode::server_busy));
 }
 
+// The account with `email` for the CLI, or nullopt after saying why on stderr.
+std::optional<store::UserRecord> account_by_email(store::Database& database,
+                                                  const std::string& email) {
+  auto user = database.users().find_by_email(email);
+  if (user && *user) return std::move(**user);
+  std::fprintf(stderr, "veyra: no account with email %s\n", email.c_str());
+  return std::nullopt;
+}
+
 }  // namespace
 
 ServerApp::ServerApp(Config config) : config_(std::move(config)) {}
@@ -128,26 +137,23 @@ int ServerApp::update_user(const UpdateUserArgs& args) {
   auto database = open_and_migrate(config_, 1);
   if (database == nullptr) return kExitFailure;
   SystemClock clock;
-  auto user = database->users().find_by_email(args.email);
-  if (!user || !*user) {
-    std::fprintf(stderr, "veyra: no account with email %s\n", args.email.c_str());
-    return kExitFailure;
-  }
+  auto user = account_by_email(*database, args.email);
+  if (!user) return kExitFailure;
   const bool* disabled = args.disabled ? &*args.disabled : nullptr;
-  auto updated = database->users().update_standing((*user)->id, args.plan ? &*args.plan : nullptr,
+  auto updated = database->users().update_standing(user->id, args.plan ? &*args.plan : nullptr,
                                                    nullptr, disabled, clock.now());
   if (!updated || !*updated) {
     std::fprintf(stderr, "veyra: the account could not be updated\n");
     return kExitFailure;
   }
   if (args.disabled && *args.disabled) {
-    auto revoked = database->sessions().revoke_all((*user)->id, clock.now(), "account_disabled");
+    auto revoked = database->sessions().revoke_all(user->id, clock.now(), "account_disabled");
     if (!revoked) {
       std::fprintf(stderr, "veyra: the account's sessions could not be revoked\n");
       return kExitFailure;
     }
   }
-  auto after = database->users().find_by_id((*user)->id);
+  auto after = database->users().find_by_id(user->id);
   if (!after || !*after) return kExitFailure;
   std::printf("%s %s plan=%s disabled=%s\n", (*after)->id.c_str(), (*after)->email.c_str(),
               (*after)->plan.c_str(), (*after)->disabled ? "true" : "false");
@@ -169,11 +175,8 @@ int ServerApp::create_key(const CreateKeyArgs& args) {
   auto database = open_and_migrate(config_, 1);
   if (database == nullptr) return kExitFailure;
   SystemClock clock;
-  auto user = database->users().find_by_email(args.email);
-  if (!user || !*user) {
-    std::fprintf(stderr, "veyra: no account with email %s\n", args.email.c_str());
-    return kExitFailure;
-  }
+  auto user = account_by_email(*database, args.email);
+  if (!user) return kExitFailure;
   auto stack = AuthStack::build(config_, *database, clock);
   if (!stack) {
     std::fprintf(stderr, "veyra: %s\n", stack.error().message.c_str());
@@ -184,7 +187,7 @@ int ServerApp::create_key(const CreateKeyArgs& args) {
   request.scopes = scopes;
   if (!args.models.empty()) request.models = args.models;
   request.rpm_limit = args.rpm_limit;
-  auto created = (*stack)->api_keys.create((*user)->id, request);
+  auto created = (*stack)->api_keys.create(user->id, request);
   if (!created) {
     std::fprintf(stderr, "veyra: %s: %s\n", std::string(code_name(created.error().code)).c_str(),
                  created.error().message.c_str());

@@ -114,8 +114,8 @@ TokenPair TokenIssuer::issue(const store::SessionRecord& session, const store::U
   pair.refresh_token = std::move(refresh_token);
   // The session's expiry was set a moment ago (now + ttl, at creation or rotation); the clock
   // may have ticked since, so a second lost to that is given back.
-  pair.refresh_expires_in = std::clamp<std::int64_t>(session.expires_at - now + 1, 0,
-                                                     settings_.refresh_ttl_seconds);
+  pair.refresh_expires_in =
+      std::clamp<std::int64_t>(session.expires_at - now + 1, 0, settings_.refresh_ttl_seconds);
   pair.session_id = session.id;
   pair.user = user;
   return pair;

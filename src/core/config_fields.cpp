@@ -248,9 +248,9 @@ std::vector<Field> make_fields() {
                      [](Config& c) -> auto& { return c.upstream.first_byte_timeout; }, true),
       duration_field("upstream.idle_timeout",
                      [](Config& c) -> auto& { return c.upstream.idle_timeout; }, true),
-      integer_field<unsigned>("upstream.max_connections_per_origin",
-                              [](Config& c) -> auto& { return c.upstream.max_connections_per_origin; },
-                              1),
+      integer_field<unsigned>(
+          "upstream.max_connections_per_origin",
+          [](Config& c) -> auto& { return c.upstream.max_connections_per_origin; }, 1),
       integer_field<unsigned>("upstream.max_idle_per_origin",
                               [](Config& c) -> auto& { return c.upstream.max_idle_per_origin; }, 0),
       duration_field("upstream.pool_idle_timeout",
@@ -260,9 +260,9 @@ std::vector<Field> make_fields() {
                               [](Config& c) -> auto& { return c.upstream.failure_threshold; }, 1),
       duration_field("upstream.cooldown",
                      [](Config& c) -> auto& { return c.upstream.cooldown; }, false),
-      integer_field<std::uint32_t>("upstream.anthropic_max_tokens",
-                                   [](Config& c) -> auto& { return c.upstream.anthropic_max_tokens; },
-                                   1),
+      integer_field<std::uint32_t>(
+          "upstream.anthropic_max_tokens",
+          [](Config& c) -> auto& { return c.upstream.anthropic_max_tokens; }, 1),
 
       non_empty_field("defaults.plan", [](Config& c) -> auto& { return c.default_plan; }),
   };

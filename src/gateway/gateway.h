@@ -42,8 +42,7 @@ class Gateway {
   // provider failures: they become the error envelope, or an SSE error event once a stream
   // has started. `call` and what it points to must stay alive until the returned Response,
   // stream included, has been written.
-  boost::asio::awaitable<http::Response> call(const CatalogModel& model,
-                                              providers::ModelCall& call,
+  boost::asio::awaitable<http::Response> call(const CatalogModel& model, providers::ModelCall& call,
                                               const auth::Principal& principal);
 
   const ModelCatalog& catalog() const { return catalog_; }

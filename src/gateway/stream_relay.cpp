@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gateway/usage_meter.h"
+#include "http/sse.h"
 
 namespace veyra::gateway {
 
@@ -45,19 +46,21 @@ boost::asio::awaitable<void> StreamRelay::run(http::BodyWriter& writer) {
     if (!chunk) {
       // Mid-stream failure: the status line is long gone, so the error travels in the stream.
       if (!writer.client_gone()) {
-        event = "data: " + error_body(chunk.error()) + "\n\n";
+        event.clear();
+        http::append_sse_event(event, error_body(chunk.error()));
         co_await writer.write(event);
       }
       break;
     }
     if (!*chunk) {
-      ended = co_await writer.write("data: [DONE]\n\n");
+      event.clear();
+      http::append_sse_event(event, "[DONE]");
+      ended = co_await writer.write(event);
       break;
     }
     if (!record_.first_byte) record_.first_byte = SteadyClock::now();
     event.clear();
-    event.reserve((*chunk)->size() + 8);
-    event.append("data: ").append(**chunk).append("\n\n");
+    http::append_sse_event(event, **chunk);
     if (!co_await writer.write(event)) break;
   }
 

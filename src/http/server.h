@@ -1,6 +1,7 @@
 // The HTTP/1.1 server: an acceptor and one I/O thread per core, each with its own
-// io_context; every connection is a coroutine pinned to one of them, round robin. Limits, timeouts, request ids, CORS, access logs and
-// metrics live here, so handlers only see Request and return Response.
+// io_context; every connection is a coroutine pinned to one of them, round robin. Limits, timeouts,
+// request ids, CORS, access logs and metrics live here, so handlers only see Request and return
+// Response.
 #pragma once
 
 #include <chrono>

@@ -151,7 +151,12 @@ bool SseParser::has_partial_event() const {
 
 std::string format_sse_event(std::string_view data, std::string_view event_name) {
   std::string out;
-  out.reserve(data.size() + event_name.size() + 16);
+  append_sse_event(out, data, event_name);
+  return out;
+}
+
+void append_sse_event(std::string& out, std::string_view data, std::string_view event_name) {
+  out.reserve(out.size() + data.size() + event_name.size() + 16);
 
   if (!event_name.empty()) {
     out += "event: ";
@@ -172,7 +177,6 @@ std::string format_sse_event(std::string_view data, std::string_view event_name)
     if (data[eol] == '\r' && pos < data.size() && data[pos] == '\n') ++pos;
   }
   out.push_back('\n');
-  return out;
 }
 
 }  // namespace veyra::http

@@ -76,4 +76,7 @@ class SseParser {
 // from `event_name` so it cannot end the line early.
 std::string format_sse_event(std::string_view data, std::string_view event_name = {});
 
+// The same, appended to `out` (a stream relay reuses one buffer for every event).
+void append_sse_event(std::string& out, std::string_view data, std::string_view event_name = {});
+
 }  // namespace veyra::http

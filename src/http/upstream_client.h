@@ -19,7 +19,7 @@ namespace veyra::http {
 
 struct UpstreamRequest {
   Method method = Method::post;
-  std::string url;  // absolute http:// or https:// URL
+  std::string url;                                           // absolute http:// or https:// URL
   std::vector<std::pair<std::string, std::string>> headers;  // Host and Content-Length are added
   std::string body;
 };

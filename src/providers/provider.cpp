@@ -25,8 +25,8 @@ std::optional<Capability> parse_capability(std::string_view name) {
 }
 
 bool allows_fallback(const Error& error) {
-  return error.code == ErrorCode::upstream_unavailable || error.code == ErrorCode::upstream_timeout ||
-         error.code == ErrorCode::upstream_error;
+  return error.code == ErrorCode::upstream_unavailable ||
+         error.code == ErrorCode::upstream_timeout || error.code == ErrorCode::upstream_error;
 }
 
 }  // namespace veyra::providers

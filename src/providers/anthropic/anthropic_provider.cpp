@@ -18,7 +18,8 @@ std::uint64_t count_member(const boost::json::object& object, std::string_view k
   const auto* value = object.if_contains(key);
   if (value == nullptr) return 0;
   if (value->is_uint64()) return value->get_uint64();
-  if (value->is_int64() && value->get_int64() > 0) return static_cast<std::uint64_t>(value->get_int64());
+  if (value->is_int64() && value->get_int64() > 0)
+    return static_cast<std::uint64_t>(value->get_int64());
   return 0;
 }
 
@@ -84,8 +85,7 @@ class AnthropicChatStream final : public ChatStream {
 
 }  // namespace
 
-AnthropicProvider::AnthropicProvider(const ProviderConfig& config,
-                                     std::uint32_t default_max_tokens,
+AnthropicProvider::AnthropicProvider(const ProviderConfig& config, std::uint32_t default_max_tokens,
                                      http::UpstreamClient& client, const Clock& clock)
     : api_key_(config.api_key),
       default_max_tokens_(default_max_tokens),

@@ -49,9 +49,8 @@ boost::json::object usage_object(const EchoAnswer& answer) {
           {"total_tokens", answer.prompt_tokens + answer.completion_tokens}};
 }
 
-boost::json::object chunk_object(std::string_view id, std::int64_t created,
-                                 std::string_view model, boost::json::object delta,
-                                 boost::json::value finish_reason) {
+boost::json::object chunk_object(std::string_view id, std::int64_t created, std::string_view model,
+                                 boost::json::object delta, boost::json::value finish_reason) {
   boost::json::object choice{{"index", 0},
                              {"delta", std::move(delta)},
                              {"logprobs", nullptr},
@@ -112,7 +111,8 @@ Result<ProviderAnswer> BuiltinProvider::chat(const ModelCall& call) const {
   result.usage = usage;
 
   if (!call.stream) {
-    boost::json::object message{{"role", "assistant"}, {"content", answer.text}, {"refusal", nullptr}};
+    boost::json::object message{
+        {"role", "assistant"}, {"content", answer.text}, {"refusal", nullptr}};
     boost::json::object choice{{"index", 0},
                                {"message", std::move(message)},
                                {"logprobs", nullptr},

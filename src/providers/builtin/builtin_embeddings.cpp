@@ -38,10 +38,10 @@ Result<std::size_t> dimensions_of(const boost::json::object& request) {
     return make_error(ErrorCode::invalid_field, "dimensions must be an integer.", "dimensions");
   }
   if (asked < 1 || asked > static_cast<std::int64_t>(kMaxDimensions)) {
-    return make_error(ErrorCode::invalid_field,
-                      "dimensions must be between 1 and " + std::to_string(kMaxDimensions) +
-                          " for veyra-embed.",
-                      "dimensions");
+    return make_error(
+        ErrorCode::invalid_field,
+        "dimensions must be between 1 and " + std::to_string(kMaxDimensions) + " for veyra-embed.",
+        "dimensions");
   }
   return static_cast<std::size_t>(asked);
 }
@@ -105,9 +105,9 @@ Result<ProviderAnswer> BuiltinProvider::embeddings(const ModelCall& call) const 
 
   ProviderAnswer answer;
   answer.usage = Usage{tokens, 0, true};
-  std::string tail = boost::json::serialize(boost::json::object{
-      {"model", call.public_model},
-      {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}});
+  std::string tail = boost::json::serialize(
+      boost::json::object{{"model", call.public_model},
+                          {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}});
   answer.body = R"({"object":"list","data":)" + data + "," + tail.substr(1);
   return answer;
 }

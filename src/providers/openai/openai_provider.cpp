@@ -37,7 +37,8 @@ std::uint64_t count_member(const boost::json::object& object, std::string_view k
   const auto* value = object.if_contains(key);
   if (value == nullptr) return 0;
   if (value->is_uint64()) return value->get_uint64();
-  if (value->is_int64() && value->get_int64() > 0) return static_cast<std::uint64_t>(value->get_int64());
+  if (value->is_int64() && value->get_int64() > 0)
+    return static_cast<std::uint64_t>(value->get_int64());
   return 0;
 }
 
@@ -46,7 +47,8 @@ Usage answer_usage(const ModelCall& call, const boost::json::object& answer) {
   Usage usage;
   if (const auto* reported = answer.if_contains("usage"); reported && reported->is_object()) {
     const auto& counts = reported->get_object();
-    usage.prompt_tokens = count_member(counts, "prompt_tokens") + count_member(counts, "input_tokens");
+    usage.prompt_tokens =
+        count_member(counts, "prompt_tokens") + count_member(counts, "input_tokens");
     usage.completion_tokens =
         count_member(counts, "completion_tokens") + count_member(counts, "output_tokens");
     usage.reported = true;

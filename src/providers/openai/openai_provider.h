@@ -22,7 +22,7 @@ class OpenAiProvider final : public Provider {
  private:
   http::UpstreamRequest build_request(const ModelCall& call, std::string_view upstream_model) const;
 
-  std::string base_url_;  // without a trailing slash
+  std::string base_url_;       // without a trailing slash
   std::string authorization_;  // "Bearer KEY", or empty when the provider takes no key
   http::UpstreamClient& client_;
 };

@@ -17,7 +17,8 @@ std::uint64_t number_member(const boost::json::object& object, std::string_view 
   const auto* value = object.if_contains(key);
   if (value == nullptr) return 0;
   if (value->is_uint64()) return value->get_uint64();
-  if (value->is_int64() && value->get_int64() > 0) return static_cast<std::uint64_t>(value->get_int64());
+  if (value->is_int64() && value->get_int64() > 0)
+    return static_cast<std::uint64_t>(value->get_int64());
   return 0;
 }
 
